@@ -1,0 +1,88 @@
+# Artificien infrastructure. `make help` lists the targets.
+# Everything runs from the repo's own virtualenv, created on first use.
+SHELL      := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ENV        ?= local
+COMPONENT  ?=
+PYTHON     ?= python3
+VENV       := .venv
+BIN        := $(VENV)/bin
+CLI        := $(BIN)/artificien-infra
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV    := .tools/checkov
+STAMP      := $(VENV)/.installed
+COMPONENT_FLAG := $(if $(COMPONENT),--component $(COMPONENT),)
+
+.PHONY: help setup package plan apply destroy outputs check lint test test-unit test-integration \
+        bench local-up local-down local-status drift docs diagram clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[1m%-17s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "  variables: ENV=local|dev|staging|prod (default local)  COMPONENT=<module> (plan/apply one component)"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+# checkov pins old releases of boto3 and packaging, so it lives in its own virtualenv
+$(CHECKOV_VENV)/bin/checkov:
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+
+setup: $(STAMP) $(CHECKOV_VENV)/bin/checkov ## create .venv (project + dev tools) and the checkov tool env
+
+package: $(STAMP) ## build the Lambda zips into build/lambdas/ (no-op when unchanged)
+	$(CLI) package
+
+plan: $(STAMP) ## plan ENV (starts the emulator for local); exit 2 means changes
+	@if [ "$(ENV)" = local ]; then $(CLI) local up; fi
+	$(CLI) package
+	$(CLI) plan --env $(ENV) $(COMPONENT_FLAG) || [ $$? -eq 2 ]
+
+apply: plan ## plan then apply ENV (default: the whole platform on the local emulator)
+	$(CLI) apply --env $(ENV)
+	@if [ "$(ENV)" = local ]; then $(CLI) local triggers --background; fi
+	$(CLI) outputs --env $(ENV)
+
+destroy: $(STAMP) ## destroy everything in ENV
+	@if [ "$(ENV)" = local ]; then $(CLI) local up; fi
+	$(CLI) destroy --env $(ENV)
+
+outputs: $(STAMP) ## print the Terraform outputs of ENV
+	$(CLI) outputs --env $(ENV)
+
+check: setup ## fmt, validate, terraform test, checkov
+	$(CLI) check
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test-unit: $(STAMP) ## pytest unit tests only
+	$(BIN)/pytest tests/unit -q
+
+test-integration: $(STAMP) ## terraform apply against a private emulator, then destroy
+	$(BIN)/pytest tests/integration tests/e2e -q
+
+test: setup lint ## every check: lint, unit, terraform checks + checkov, integration
+	$(BIN)/pytest -q
+	$(CLI) check
+
+bench: $(STAMP) ## benchmarks (figures, not pass/fail)
+	$(BIN)/python -m benchmarks
+
+local-up: $(STAMP) ## start the local AWS emulator in the background
+	$(CLI) local up
+
+local-down: $(STAMP) ## stop everything the project started in the background
+	$(CLI) local down
+
+local-status: $(STAMP) ## print the emulator endpoint (exit 1 when it is not running)
+	$(CLI) local status
+
+clean: ## remove build/ (zips, plans, emulator state)
+	rm -rf build

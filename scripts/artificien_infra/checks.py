@@ -1,0 +1,177 @@
+"""The static gates: terraform fmt, validate, module tests, and the checkov policy scan.
+
+The checkov gate fails closed: a crash, unreadable output, or a scan that ran no check is a
+failure, never a pass.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from artificien_infra.config import ConfigError, Context
+from artificien_infra.terraform import Runner, Terraform
+
+STEPS = ("fmt", "validate", "test", "checkov")
+
+
+@dataclass
+class StepResult:
+    name: str
+    ok: bool
+    detail: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def modules_with_tests(ctx: Context) -> list[Path]:
+    return sorted(
+        d for d in ctx.paths.modules.iterdir() if d.is_dir() and any(d.glob("tests/*.tftest.hcl"))
+    )
+
+
+def check_fmt(ctx: Context, runner: Runner | None = None) -> StepResult:
+    tf = _tf(ctx, ctx.paths.root, "fmt", runner)
+    result = tf.fmt_check("terraform", "modules")
+    files = [line for line in result.stdout.splitlines() if line.strip()]
+    if result.returncode == 0:
+        return StepResult("fmt", True, "all files formatted")
+    detail = "not formatted (run `terraform fmt -recursive`): " + ", ".join(files)
+    return StepResult("fmt", False, detail if files else result.stderr.strip())
+
+
+def check_validate(ctx: Context, runner: Runner | None = None) -> StepResult:
+    tf = _tf(ctx, ctx.paths.terraform, "validate", runner)
+    tf.init(backend_config=None)
+    result = tf.validate()
+    return StepResult("validate", result.returncode == 0, (result.stdout + result.stderr).strip())
+
+
+def _module_test(ctx: Context, module: Path, runner: Runner | None) -> StepResult:
+    tf = _tf(ctx, module, f"modules/{module.name}", runner)
+    tf.init(backend_config=None)
+    # modules are not root configurations: only terraform/'s lock file is kept
+    (module / ".terraform.lock.hcl").unlink(missing_ok=True)
+    result = tf.test()
+    text = (result.stdout + result.stderr).strip()
+    summary = next((ln for ln in reversed(text.splitlines()) if "passed" in ln), text[-300:])
+    return StepResult(f"test {module.name}", result.returncode == 0, summary if
+                      result.returncode == 0 else text[-3000:])  # fmt: skip
+
+
+def check_tests(
+    ctx: Context, runner: Runner | None = None, only: str | None = None
+) -> list[StepResult]:
+    modules = modules_with_tests(ctx)
+    if only:
+        modules = [m for m in modules if m.name == only]
+        if not modules:
+            raise ConfigError(f"module {only!r} has no tests/*.tftest.hcl")
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda m: _module_test(ctx, m, runner), modules))
+
+
+def checkov_binary(ctx: Context) -> str:
+    explicit = os.environ.get("ARTIFICIEN_CHECKOV")
+    candidates = [explicit] if explicit else []
+    candidates += [str(ctx.paths.root / ".tools" / "checkov" / "bin" / "checkov"), "checkov"]
+    for candidate in candidates:
+        found = shutil.which(candidate) if candidate else None
+        if found:
+            return found
+    raise ConfigError("checkov is not installed: run `make setup`")
+
+
+def parse_checkov(stdout: str) -> dict[str, int]:
+    """Sum checkov's JSON summary over every framework it reports; raises on anything else."""
+    data = json.loads(stdout)
+    reports = data if isinstance(data, list) else [data]
+    totals = {"passed": 0, "failed": 0, "skipped": 0, "parsing_errors": 0}
+    for report in reports:
+        summary = report.get("summary")
+        if summary is None:
+            raise ValueError("no summary in checkov output")
+        for key in totals:
+            totals[key] += int(summary.get(key, 0))
+    return totals
+
+
+def run_checkov(
+    ctx: Context,
+    args: list[str],
+    label: str,
+    run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
+    output_files: tuple[str, ...] = (),
+) -> StepResult:
+    cmd = [checkov_binary(ctx), *args, "--framework", "terraform", "terraform_plan",
+           "--output", "json", "--quiet", "--compact", "--skip-download"]  # fmt: skip
+    reports_dir = None
+    if output_files:
+        reports_dir = ctx.paths.reports / f"checkov-{label}"
+        cmd += [f"--output={fmt}" for fmt in output_files]
+        cmd += ["--output-file-path", str(reports_dir)]
+    result = run(cmd, capture_output=True, text=True, check=False, cwd=ctx.paths.root)
+    try:
+        counts = parse_checkov(result.stdout) if not output_files else _read_reports(reports_dir)
+    except (ValueError, json.JSONDecodeError, OSError) as err:
+        tail = (result.stderr or result.stdout or "").strip()[-2000:]
+        return StepResult(f"checkov {label}", False, f"unreadable checkov result ({err}): {tail}")
+    if counts["passed"] + counts["failed"] == 0:
+        return StepResult(f"checkov {label}", False, "checkov ran no check", counts)
+    if counts["parsing_errors"]:
+        return StepResult(f"checkov {label}", False, "checkov could not parse files", counts)
+    ok = counts["failed"] == 0 and result.returncode == 0
+    detail = "" if ok else _failed_checks(result.stdout, reports_dir)
+    return StepResult(f"checkov {label}", ok, detail, counts)
+
+
+def _read_reports(reports_dir: Path | None) -> dict[str, int]:
+    assert reports_dir is not None
+    return parse_checkov((reports_dir / "results_json.json").read_text())
+
+
+def _failed_checks(stdout: str, reports_dir: Path | None) -> str:
+    try:
+        text = (reports_dir / "results_json.json").read_text() if reports_dir else stdout
+        data = json.loads(text)
+    except (OSError, json.JSONDecodeError):
+        return stdout[-2000:]
+    reports = data if isinstance(data, list) else [data]
+    lines = []
+    for report in reports:
+        for failed in report.get("results", {}).get("failed_checks", []):
+            lines.append(
+                f"{failed['check_id']} {failed['resource']} "
+                f"({failed.get('file_path')}:{failed.get('file_line_range', ['?'])[0]}) "
+                f"{failed.get('check_name')}"
+            )
+    return "\n".join(lines)
+
+
+def check_checkov(
+    ctx: Context,
+    run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
+    plan_json: Path | None = None,
+    output_files: tuple[str, ...] = (),
+) -> list[StepResult]:
+    results = [
+        run_checkov(ctx, ["-d", "terraform", "-d", "modules"], "static", run, output_files)
+    ]
+    if plan_json is not None and plan_json.is_file():
+        results.append(
+            run_checkov(
+                ctx, ["-f", str(plan_json), "--repo-root-for-plan-enrichment", "."], "plan",
+                run, output_files,
+            )  # fmt: skip
+        )
+    return results
+
+
+def _tf(ctx: Context, cwd: Path, name: str, runner: Runner | None) -> Terraform:
+    kwargs = {"runner": runner} if runner is not None else {}
+    return Terraform(ctx=ctx, cwd=cwd, data_dir=ctx.paths.tf_data(f"check/{name}"), **kwargs)

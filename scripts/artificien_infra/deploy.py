@@ -1,0 +1,184 @@
+"""Plan, apply, destroy and read outputs for one environment.
+
+One ``--env`` value decides the workspace, the var-file, the backend config and the plan file, so
+they cannot diverge. ``apply`` only ever applies the saved plan of that env, and refuses it when
+anything it was made from has changed since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from artificien_infra import local, packaging
+from artificien_infra.config import LOCAL, ConfigError, Context, validate_env
+from artificien_infra.summary import PlanSummary, summarize
+from artificien_infra.terraform import Runner, Terraform
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    has_changes: bool
+    summary: PlanSummary
+    plan_file: Path
+    plan_json: Path
+
+
+def _write_json_atomic(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(data, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def endpoint_for(ctx: Context, env: str) -> str | None:
+    if env != LOCAL:
+        return None
+    url = local.status(ctx)
+    if url is None:
+        raise ConfigError("the local emulator is not running: start it with `make local-up`")
+    return url
+
+
+def terraform_for(ctx: Context, env: str, runner: Runner | None = None) -> Terraform:
+    validate_env(env)
+    kwargs = {"runner": runner} if runner is not None else {}
+    return Terraform(
+        ctx=ctx,
+        cwd=ctx.paths.terraform,
+        data_dir=ctx.paths.tf_data(env),
+        env_name=env,
+        endpoint_url=endpoint_for(ctx, env),
+        **kwargs,
+    )
+
+
+def injected_variables(ctx: Context, env: str, endpoint_url: str | None) -> dict:
+    """Values the wrapper computes: never typed by hand, never in argv."""
+    return {
+        "environment": env,
+        "aws_endpoint_url": endpoint_url,
+        "lambda_packages": packaging.lambda_packages_var(ctx.paths),
+    }
+
+
+def init_env(ctx: Context, env: str, runner: Runner | None = None) -> Terraform:
+    """Initialise the env's working data and select its workspace."""
+    tf = terraform_for(ctx, env, runner)
+    backend = ctx.paths.backend_hcl(env)
+    if not backend.is_file():
+        hint = "make local-up" if env == LOCAL else f"artificien-infra bootstrap --env {env}"
+        raise ConfigError(f"no backend config for {env} ({backend}): run `{hint}` first")
+    tf.init(backend_config=backend)
+    tf.select_workspace(env)
+    return tf
+
+
+def inputs_digest(ctx: Context, env: str) -> str:
+    """Everything a plan was made from; a saved plan is stale once this changes."""
+    digest = hashlib.sha256()
+    files = sorted(ctx.paths.terraform.glob("*.tf")) + sorted(ctx.paths.modules.rglob("*.tf"))
+    files += [ctx.paths.tfvars(env), ctx.paths.auto_tfvars(env), ctx.paths.manifest]
+    files += sorted(ctx.paths.modules.rglob("*.tftpl"))
+    for path in files:
+        digest.update(str(path.relative_to(ctx.paths.root) if path.is_relative_to(ctx.paths.root)
+                          else path).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()
+
+
+def plan(
+    ctx: Context,
+    env: str,
+    *,
+    component: str | None = None,
+    destroy: bool = False,
+    runner: Runner | None = None,
+) -> PlanOutcome:
+    validate_env(env)
+    tfvars = ctx.paths.tfvars(env)
+    if not tfvars.is_file():
+        raise ConfigError(f"missing {tfvars}")
+    targets: list[str] = []
+    if component:
+        if component not in ctx.components:
+            raise ConfigError(
+                f"unknown component {component!r}: choose one of {', '.join(ctx.components)}"
+            )
+        targets = [f"module.{component}"]
+    packaging.package_all(ctx.paths)
+    tf = init_env(ctx, env, runner)
+    auto = ctx.paths.auto_tfvars(env)
+    _write_json_atomic(auto, injected_variables(ctx, env, tf.endpoint_url))
+
+    plan_file = ctx.paths.plan_file(env, destroy=destroy)
+    plan_json = ctx.paths.plan_json(env, destroy=destroy)
+    meta = ctx.paths.plan_meta(env, destroy=destroy)
+    for stale in (plan_file, plan_json, meta):
+        stale.unlink(missing_ok=True)
+    has_changes = tf.plan(plan_file, [tfvars, auto], targets=targets, destroy=destroy)
+    os.chmod(plan_file, 0o600)  # a saved plan can hold sensitive values
+    document = tf.show_json(plan_file)
+    _write_json_atomic(plan_json, document)
+    _write_json_atomic(
+        meta, {"env": env, "component": component, "destroy": destroy,
+               "inputs": inputs_digest(ctx, env)},  # fmt: skip
+    )
+    return PlanOutcome(has_changes, summarize(document), plan_file, plan_json)
+
+
+def saved_plan(ctx: Context, env: str, *, destroy: bool = False) -> tuple[Path, PlanSummary]:
+    """The env's saved plan and its summary, or a clear refusal when it is missing or stale."""
+    plan_file = ctx.paths.plan_file(env, destroy=destroy)
+    meta_file = ctx.paths.plan_meta(env, destroy=destroy)
+    verb = "destroy" if destroy else "plan"
+    if not plan_file.is_file() or not meta_file.is_file():
+        raise ConfigError(f"no saved {verb} for {env}: run `artificien-infra {verb} --env {env}`")
+    meta = json.loads(meta_file.read_text())
+    if meta.get("env") != env or meta.get("inputs") != inputs_digest(ctx, env):
+        raise ConfigError(
+            f"the saved {verb} for {env} is stale (code, variables or packages changed since): "
+            f"run `artificien-infra {verb} --env {env}` again"
+        )
+    document = json.loads(ctx.paths.plan_json(env, destroy=destroy).read_text())
+    return plan_file, summarize(document)
+
+
+def apply(
+    ctx: Context,
+    env: str,
+    *,
+    confirm: Callable[[PlanSummary], bool],
+    destroy: bool = False,
+    runner: Runner | None = None,
+) -> PlanSummary:
+    plan_file, summary = saved_plan(ctx, env, destroy=destroy)
+    if not confirm(summary):
+        raise ConfigError("not confirmed: nothing was changed")
+    tf = init_env(ctx, env, runner)
+    try:
+        tf.apply_plan(plan_file)
+    finally:
+        # a plan is single-use and may hold secrets: never leave it behind
+        for path in (plan_file, ctx.paths.plan_meta(env, destroy=destroy)):
+            path.unlink(missing_ok=True)
+    return summary
+
+
+def outputs(ctx: Context, env: str, runner: Runner | None = None) -> dict[str, dict]:
+    """Raw ``terraform output -json``: name -> {value, type, sensitive}."""
+    return init_env(ctx, env, runner).outputs()
+
+
+def read_outputs(env: str, ctx: Context | None = None) -> dict:
+    """Output name -> value, for code that needs the deployed names (node manager, tests)."""
+    ctx = ctx or Context.create()
+    return {name: item.get("value") for name, item in outputs(ctx, env).items()}

@@ -1,0 +1,203 @@
+"""The one module that runs Terraform. Everything else goes through :class:`Terraform`.
+
+python-terraform drives the process, through its generic ``cmd`` call only: its helpers predate
+Terraform 0.15 (``destroy()`` passes ``-force``, ``plan()`` forces ``-detailed-exitcode``), so every
+argument is spelled out here. Swapping the library is a change to :class:`PythonTerraformRunner`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from python_terraform import Terraform as _PythonTerraform
+
+from artificien_infra.config import LOCAL, LOCAL_CREDENTIALS, LOCAL_REGION, Context
+
+
+class TerraformError(Exception):
+    """Terraform exited with a code the caller did not expect."""
+
+    def __init__(self, command: str, result: TfResult) -> None:
+        detail = (result.stderr or result.stdout or "").strip()
+        tail = "\n".join(detail.splitlines()[-30:])
+        super().__init__(f"terraform {command} failed (exit {result.returncode})\n{tail}".rstrip())
+        self.result = result
+
+
+@dataclass(frozen=True)
+class TfResult:
+    returncode: int
+    stdout: str = ""
+    stderr: str = ""
+
+
+class Runner(Protocol):
+    """Runs ``terraform <command> <args...>`` in ``cwd`` with ``env``. ``stream`` sends Terraform's
+    human output to our stderr as it happens instead of capturing it."""
+
+    def __call__(
+        self, command: str, args: Sequence[str], *, cwd: Path, env: Mapping[str, str], stream: bool
+    ) -> TfResult: ...
+
+
+@contextlib.contextmanager
+def _environ(env: Mapping[str, str]) -> Iterator[None]:
+    # python-terraform hands os.environ to the child process; there is no env parameter.
+    saved = os.environ.copy()
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+class PythonTerraformRunner:
+    def __init__(self, binary: str = "terraform") -> None:
+        self.binary = binary
+
+    def __call__(
+        self, command: str, args: Sequence[str], *, cwd: Path, env: Mapping[str, str], stream: bool
+    ) -> TfResult:
+        tf = _PythonTerraform(working_dir=str(cwd), terraform_bin_path=self.binary)
+        with _environ(env):
+            if stream:
+                # Terraform's progress is diagnostics: it goes to stderr, stdout stays machine-readable.
+                with contextlib.redirect_stdout(sys.stderr):
+                    code, _, _ = tf.cmd(command, *args, capture_output=False)
+                return TfResult(code)
+            code, out, err = tf.cmd(command, *args, capture_output=True)
+        return TfResult(code, out or "", err or "")
+
+
+def cli_config_text(mirror: Path | None) -> str | None:
+    """A Terraform CLI config that installs providers only from the mirror, or None (registry)."""
+    if mirror is None:
+        return None
+    return (
+        "provider_installation {\n"
+        "  filesystem_mirror {\n"
+        f"    path    = {json.dumps(str(mirror))}\n"
+        '    include = ["*/*/*"]\n'
+        "  }\n"
+        "  direct {\n"
+        '    exclude = ["*/*/*"]\n'
+        "  }\n"
+        "}\n"
+    )
+
+
+@dataclass
+class Terraform:
+    """Terraform bound to one working directory and one data directory."""
+
+    ctx: Context
+    cwd: Path
+    data_dir: Path
+    env_name: str | None = None
+    endpoint_url: str | None = None
+    runner: Runner = field(default_factory=PythonTerraformRunner)
+
+    def environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "TF_IN_AUTOMATION": "1",
+                "TF_INPUT": "0",
+                "TF_DATA_DIR": str(self.data_dir),
+                "CHECKPOINT_DISABLE": "1",
+            }
+        )
+        rc = cli_config_text(self.ctx.settings.provider_mirror)
+        if rc is not None:
+            path = self.ctx.paths.build / "terraformrc"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() or path.read_text() != rc:
+                path.write_text(rc)
+            env["TF_CLI_CONFIG_FILE"] = str(path)
+        if self.env_name == LOCAL:
+            # The emulator: placeholder credentials, and never a real profile by accident.
+            env.update(LOCAL_CREDENTIALS)
+            env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = LOCAL_REGION
+            for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+                env.pop(var, None)
+        return env
+
+    def run(
+        self, command: str, *args: str, ok: Sequence[int] = (0,), stream: bool = False
+    ) -> TfResult:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        flags = [] if command.startswith("workspace") else ["-no-color"]
+        result = self.runner(
+            command, [*flags, *args], cwd=self.cwd, env=self.environment(), stream=stream
+        )
+        if result.returncode not in ok:
+            raise TerraformError(command, result)
+        return result
+
+    # Commands -------------------------------------------------------------------------------
+
+    def init(self, *, backend_config: Path | None) -> None:
+        args = ["-input=false", "-reconfigure"]
+        if backend_config is None:
+            args.append("-backend=false")
+        else:
+            args.append(f"-backend-config={backend_config}")
+        self.run("init", *args)
+
+    def select_workspace(self, name: str) -> None:
+        """Select the workspace, creating it on first use (never the implicit 'default')."""
+        self.run("workspace select", "-or-create=true", name)
+
+    def plan(
+        self,
+        out: Path,
+        var_files: Sequence[Path],
+        *,
+        targets: Sequence[str] = (),
+        destroy: bool = False,
+        refresh_only: bool = False,
+    ) -> bool:
+        """Write a saved plan; returns True when it holds changes (exit 2 of -detailed-exitcode)."""
+        args = ["-input=false", "-detailed-exitcode", f"-out={out}"]
+        args += [f"-var-file={f}" for f in var_files]
+        args += [f"-target={t}" for t in targets]
+        if destroy:
+            args.append("-destroy")
+        if refresh_only:
+            args.append("-refresh-only")
+        result = self.run("plan", *args, ok=(0, 2), stream=True)
+        return result.returncode == 2
+
+    def show_json(self, plan: Path) -> dict:
+        return json.loads(self.run("show", "-json", str(plan)).stdout)
+
+    def apply_plan(self, plan: Path) -> None:
+        self.run("apply", "-input=false", "-auto-approve", str(plan), stream=True)
+
+    def outputs(self) -> dict[str, dict]:
+        return json.loads(self.run("output", "-json").stdout or "{}")
+
+    def validate(self) -> TfResult:
+        return self.run("validate", ok=(0, 1))
+
+    def test(self) -> TfResult:
+        return self.run("test", ok=(0, 1))
+
+    def fmt_check(self, *paths: str) -> TfResult:
+        return self.run("fmt", "-check", "-recursive", "-list=true", *paths, ok=(0, 3))
+
+
+def read_outputs(env: str) -> dict:
+    """Output name -> value of a deployed env (see :func:`artificien_infra.deploy.read_outputs`)."""
+    from artificien_infra.deploy import read_outputs as _read_outputs  # deploy imports this module
+
+    return _read_outputs(env)
