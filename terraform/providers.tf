@@ -17,29 +17,29 @@ provider "aws" {
   max_retries                 = local.emulated ? 1 : null
 
   endpoints {
-    acm              = local.endpoint
-    amplify          = local.endpoint
-    apigatewayv2     = local.endpoint
-    cloudwatch       = local.endpoint
-    cloudwatchlogs   = local.endpoint
-    cognitoidentity  = local.endpoint
-    cognitoidp       = local.endpoint
-    dynamodb         = local.endpoint
-    ec2              = local.endpoint
-    ecs              = local.endpoint
-    elbv2            = local.endpoint
-    events           = local.endpoint
-    iam              = local.endpoint
-    kms              = local.endpoint
-    lambda           = local.endpoint
-    rds              = local.endpoint
-    route53          = local.endpoint
-    s3               = local.endpoint
-    secretsmanager   = local.endpoint
-    sns              = local.endpoint
-    sqs              = local.endpoint
-    ssm              = local.endpoint
-    sts              = local.endpoint
+    acm             = local.endpoint
+    amplify         = local.endpoint
+    apigatewayv2    = local.endpoint
+    cloudwatch      = local.endpoint
+    cloudwatchlogs  = local.endpoint
+    cognitoidentity = local.endpoint
+    cognitoidp      = local.endpoint
+    dynamodb        = local.endpoint
+    ec2             = local.endpoint
+    ecs             = local.endpoint
+    elbv2           = local.endpoint
+    events          = local.endpoint
+    iam             = local.endpoint
+    kms             = local.endpoint
+    lambda          = local.endpoint
+    rds             = local.endpoint
+    route53         = local.endpoint
+    s3              = local.endpoint
+    secretsmanager  = local.endpoint
+    sns             = local.endpoint
+    sqs             = local.endpoint
+    ssm             = local.endpoint
+    sts             = local.endpoint
   }
 
   default_tags {

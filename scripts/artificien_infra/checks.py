@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from artificien_infra.config import ConfigError, Context
-from artificien_infra.terraform import Runner, Terraform
+from artificien_infra.terraform import Terraform
 
 STEPS = ("fmt", "validate", "test", "checkov")
 
@@ -35,8 +35,8 @@ def modules_with_tests(ctx: Context) -> list[Path]:
     )
 
 
-def check_fmt(ctx: Context, runner: Runner | None = None) -> StepResult:
-    tf = _tf(ctx, ctx.paths.root, "fmt", runner)
+def check_fmt(ctx: Context) -> StepResult:
+    tf = _tf(ctx, ctx.paths.root, "fmt")
     result = tf.fmt_check("terraform", "modules")
     files = [line for line in result.stdout.splitlines() if line.strip()]
     if result.returncode == 0:
@@ -45,35 +45,35 @@ def check_fmt(ctx: Context, runner: Runner | None = None) -> StepResult:
     return StepResult("fmt", False, detail if files else result.stderr.strip())
 
 
-def check_validate(ctx: Context, runner: Runner | None = None) -> StepResult:
-    tf = _tf(ctx, ctx.paths.terraform, "validate", runner)
+def check_validate(ctx: Context) -> StepResult:
+    tf = _tf(ctx, ctx.paths.terraform, "validate")
     tf.init(backend_config=None)
     result = tf.validate()
     return StepResult("validate", result.returncode == 0, (result.stdout + result.stderr).strip())
 
 
-def _module_test(ctx: Context, module: Path, runner: Runner | None) -> StepResult:
-    tf = _tf(ctx, module, f"modules/{module.name}", runner)
+def _module_test(ctx: Context, module: Path) -> StepResult:
+    tf = _tf(ctx, module, f"modules/{module.name}")
+    # modules are not root configurations: their lock files are git-ignored
     tf.init(backend_config=None)
-    # modules are not root configurations: only terraform/'s lock file is kept
-    (module / ".terraform.lock.hcl").unlink(missing_ok=True)
     result = tf.test()
     text = (result.stdout + result.stderr).strip()
     summary = next((ln for ln in reversed(text.splitlines()) if "passed" in ln), text[-300:])
-    return StepResult(f"test {module.name}", result.returncode == 0, summary if
-                      result.returncode == 0 else text[-3000:])  # fmt: skip
+    return StepResult(
+        f"test {module.name}",
+        result.returncode == 0,
+        summary if result.returncode == 0 else text[-3000:],
+    )
 
 
-def check_tests(
-    ctx: Context, runner: Runner | None = None, only: str | None = None
-) -> list[StepResult]:
+def check_tests(ctx: Context, only: str | None = None) -> list[StepResult]:
     modules = modules_with_tests(ctx)
     if only:
         modules = [m for m in modules if m.name == only]
         if not modules:
             raise ConfigError(f"module {only!r} has no tests/*.tftest.hcl")
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        return list(pool.map(lambda m: _module_test(ctx, m, runner), modules))
+        return list(pool.map(lambda m: _module_test(ctx, m), modules))
 
 
 def checkov_binary(ctx: Context) -> str:
@@ -87,10 +87,26 @@ def checkov_binary(ctx: Context) -> str:
     raise ConfigError("checkov is not installed: run `make setup`")
 
 
+def _json_documents(text: str) -> list[dict]:
+    """checkov prints one JSON document per scanned directory (or a list): read them all."""
+    decoder = json.JSONDecoder()
+    documents: list[dict] = []
+    index = 0
+    while True:
+        while index < len(text) and text[index].isspace():
+            index += 1
+        if index >= len(text):
+            break
+        data, index = decoder.raw_decode(text, index)
+        documents.extend(data if isinstance(data, list) else [data])
+    if not documents:
+        raise ValueError("empty checkov output")
+    return documents
+
+
 def parse_checkov(stdout: str) -> dict[str, int]:
-    """Sum checkov's JSON summary over every framework it reports; raises on anything else."""
-    data = json.loads(stdout)
-    reports = data if isinstance(data, list) else [data]
+    """Sum checkov's JSON summary over every report it printed; raises on anything else."""
+    reports = _json_documents(stdout)
     totals = {"passed": 0, "failed": 0, "skipped": 0, "parsing_errors": 0}
     for report in reports:
         summary = report.get("summary")
@@ -108,8 +124,18 @@ def run_checkov(
     run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
     output_files: tuple[str, ...] = (),
 ) -> StepResult:
-    cmd = [checkov_binary(ctx), *args, "--framework", "terraform", "terraform_plan",
-           "--output", "json", "--quiet", "--compact", "--skip-download"]  # fmt: skip
+    cmd = [
+        checkov_binary(ctx),
+        *args,
+        "--framework",
+        "terraform",
+        "terraform_plan",
+        "--output",
+        "json",
+        "--quiet",
+        "--compact",
+        "--skip-download",
+    ]
     reports_dir = None
     if output_files:
         reports_dir = ctx.paths.reports / f"checkov-{label}"
@@ -138,10 +164,9 @@ def _read_reports(reports_dir: Path | None) -> dict[str, int]:
 def _failed_checks(stdout: str, reports_dir: Path | None) -> str:
     try:
         text = (reports_dir / "results_json.json").read_text() if reports_dir else stdout
-        data = json.loads(text)
-    except (OSError, json.JSONDecodeError):
+        reports = _json_documents(text)
+    except (OSError, ValueError):
         return stdout[-2000:]
-    reports = data if isinstance(data, list) else [data]
     lines = []
     for report in reports:
         for failed in report.get("results", {}).get("failed_checks", []):
@@ -159,19 +184,19 @@ def check_checkov(
     plan_json: Path | None = None,
     output_files: tuple[str, ...] = (),
 ) -> list[StepResult]:
-    results = [
-        run_checkov(ctx, ["-d", "terraform", "-d", "modules"], "static", run, output_files)
-    ]
+    results = [run_checkov(ctx, ["-d", "terraform", "-d", "modules"], "static", run, output_files)]
     if plan_json is not None and plan_json.is_file():
         results.append(
             run_checkov(
-                ctx, ["-f", str(plan_json), "--repo-root-for-plan-enrichment", "."], "plan",
-                run, output_files,
-            )  # fmt: skip
+                ctx,
+                ["-f", str(plan_json), "--repo-root-for-plan-enrichment", "."],
+                "plan",
+                run,
+                output_files,
+            )
         )
     return results
 
 
-def _tf(ctx: Context, cwd: Path, name: str, runner: Runner | None) -> Terraform:
-    kwargs = {"runner": runner} if runner is not None else {}
-    return Terraform(ctx=ctx, cwd=cwd, data_dir=ctx.paths.tf_data(f"check/{name}"), **kwargs)
+def _tf(ctx: Context, cwd: Path, name: str) -> Terraform:
+    return Terraform(ctx=ctx, cwd=cwd, data_dir=ctx.paths.tf_data(f"check/{name}"))

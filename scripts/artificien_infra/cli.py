@@ -78,8 +78,12 @@ def package() -> None:
         table.add_column(column)
     for r in results:
         status = "[green]built[/green]" if r.rebuilt else "unchanged"
-        table.add_row(r.artifact.function, f"{r.artifact.size:,} B",
-                      r.artifact.source_code_hash[:16] + "…", status)  # fmt: skip
+        table.add_row(
+            r.artifact.function,
+            f"{r.artifact.size:,} B",
+            r.artifact.source_code_hash[:16] + "…",
+            status,
+        )
     err.print(table)
 
 
@@ -124,7 +128,9 @@ def _confirmer(env: str, yes: bool, confirm_env: str | None, action: str):
 @main.command()
 @env_option
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (dev/staging).")
-@click.option("--confirm-env", metavar="NAME", help="Type-ahead of the env name that prod requires.")
+@click.option(
+    "--confirm-env", metavar="NAME", help="Type-ahead of the env name that prod requires."
+)
 @handled
 def apply(env: str, yes: bool, confirm_env: str | None) -> None:
     """Apply exactly the saved plan of ENV (refuses a missing or stale plan)."""
@@ -139,7 +145,9 @@ def apply(env: str, yes: bool, confirm_env: str | None) -> None:
 @main.command()
 @env_option
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (dev/staging).")
-@click.option("--confirm-env", metavar="NAME", help="Type-ahead of the env name that prod requires.")
+@click.option(
+    "--confirm-env", metavar="NAME", help="Type-ahead of the env name that prod requires."
+)
 @click.option("--allow-prod-destroy", is_flag=True, help="Needed, with --confirm-env, for prod.")
 @handled
 def destroy(env: str, yes: bool, confirm_env: str | None, allow_prod_destroy: bool) -> None:
@@ -148,9 +156,7 @@ def destroy(env: str, yes: bool, confirm_env: str | None, allow_prod_destroy: bo
     if env == "prod" and not allow_prod_destroy:
         raise ConfigError("refusing to destroy prod without --allow-prod-destroy")
     deploy.plan(ctx, env, destroy=True)
-    deploy.apply(
-        ctx, env, destroy=True, confirm=_confirmer(env, yes, confirm_env, "destroy")
-    )
+    deploy.apply(ctx, env, destroy=True, confirm=_confirmer(env, yes, confirm_env, "destroy"))
     err.print(f"[green]destroyed[/green] {env}")
 
 
@@ -184,7 +190,9 @@ def outputs(env: str, as_json: bool, show_sensitive: bool) -> None:
 @main.command()
 @click.option("--only", type=click.Choice(checks.STEPS), multiple=True, help="Run only these.")
 @click.option("--module", "module", help="With --only test: one module's terraform tests.")
-@click.option("--plan-env", type=click.Choice(ENVIRONMENTS), help="Also scan build/ENV.tfplan.json.")
+@click.option(
+    "--plan-env", type=click.Choice(ENVIRONMENTS), help="Also scan build/ENV.tfplan.json."
+)
 @click.option("--reports", is_flag=True, help="Write checkov SARIF/JUnit/JSON into build/reports/.")
 @handled
 def check(only: tuple[str, ...], module: str | None, plan_env: str | None, reports: bool) -> None:
@@ -257,8 +265,13 @@ def local_status() -> None:
 
 
 @main.command()
-@click.option("--env", "env", type=click.Choice([e for e in ENVIRONMENTS if e != LOCAL]),
-              required=True, help="The real environment to prepare.")  # fmt: skip
+@click.option(
+    "--env",
+    "env",
+    type=click.Choice([e for e in ENVIRONMENTS if e != LOCAL]),
+    required=True,
+    help="The real environment to prepare.",
+)
 @click.option("--region", required=True, help="Region of the state bucket.")
 @click.option("--profile", help="AWS credentials profile (e.g. prod in its own account).")
 @click.option("--bucket", help="State bucket name (default artificien-tfstate-<account>-<region>).")

@@ -12,7 +12,7 @@ LOCAL = "local"
 DEFAULT_LOCAL_PORT = 4566
 LOCAL_REGION = "us-east-1"
 # The emulator accepts any credentials; these are placeholders, not secrets.
-LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}  # noqa: S105
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
 
 
 class ConfigError(Exception):
@@ -137,6 +137,9 @@ class Context:
 
     paths: Paths
     settings: Settings
+    # How Terraform is run (artificien_infra.terraform.Runner); None: the real binary.
+    # Tests put a fake here.
+    runner: object | None = None
 
     @classmethod
     def create(cls) -> Context:

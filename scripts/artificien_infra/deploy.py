@@ -18,7 +18,7 @@ from pathlib import Path
 from artificien_infra import local, packaging
 from artificien_infra.config import LOCAL, ConfigError, Context, validate_env
 from artificien_infra.summary import PlanSummary, summarize
-from artificien_infra.terraform import Runner, Terraform
+from artificien_infra.terraform import Terraform
 
 
 @dataclass(frozen=True)
@@ -48,16 +48,14 @@ def endpoint_for(ctx: Context, env: str) -> str | None:
     return url
 
 
-def terraform_for(ctx: Context, env: str, runner: Runner | None = None) -> Terraform:
+def terraform_for(ctx: Context, env: str) -> Terraform:
     validate_env(env)
-    kwargs = {"runner": runner} if runner is not None else {}
     return Terraform(
         ctx=ctx,
         cwd=ctx.paths.terraform,
         data_dir=ctx.paths.tf_data(env),
         env_name=env,
         endpoint_url=endpoint_for(ctx, env),
-        **kwargs,
     )
 
 
@@ -70,9 +68,9 @@ def injected_variables(ctx: Context, env: str, endpoint_url: str | None) -> dict
     }
 
 
-def init_env(ctx: Context, env: str, runner: Runner | None = None) -> Terraform:
+def init_env(ctx: Context, env: str) -> Terraform:
     """Initialise the env's working data and select its workspace."""
-    tf = terraform_for(ctx, env, runner)
+    tf = terraform_for(ctx, env)
     backend = ctx.paths.backend_hcl(env)
     if not backend.is_file():
         hint = "make local-up" if env == LOCAL else f"artificien-infra bootstrap --env {env}"
@@ -89,8 +87,11 @@ def inputs_digest(ctx: Context, env: str) -> str:
     files += [ctx.paths.tfvars(env), ctx.paths.auto_tfvars(env), ctx.paths.manifest]
     files += sorted(ctx.paths.modules.rglob("*.tftpl"))
     for path in files:
-        digest.update(str(path.relative_to(ctx.paths.root) if path.is_relative_to(ctx.paths.root)
-                          else path).encode())
+        digest.update(
+            str(
+                path.relative_to(ctx.paths.root) if path.is_relative_to(ctx.paths.root) else path
+            ).encode()
+        )
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
     return digest.hexdigest()
 
@@ -101,7 +102,6 @@ def plan(
     *,
     component: str | None = None,
     destroy: bool = False,
-    runner: Runner | None = None,
 ) -> PlanOutcome:
     validate_env(env)
     tfvars = ctx.paths.tfvars(env)
@@ -115,7 +115,7 @@ def plan(
             )
         targets = [f"module.{component}"]
     packaging.package_all(ctx.paths)
-    tf = init_env(ctx, env, runner)
+    tf = init_env(ctx, env)
     auto = ctx.paths.auto_tfvars(env)
     _write_json_atomic(auto, injected_variables(ctx, env, tf.endpoint_url))
 
@@ -129,8 +129,8 @@ def plan(
     document = tf.show_json(plan_file)
     _write_json_atomic(plan_json, document)
     _write_json_atomic(
-        meta, {"env": env, "component": component, "destroy": destroy,
-               "inputs": inputs_digest(ctx, env)},  # fmt: skip
+        meta,
+        {"env": env, "component": component, "destroy": destroy, "inputs": inputs_digest(ctx, env)},
     )
     return PlanOutcome(has_changes, summarize(document), plan_file, plan_json)
 
@@ -158,12 +158,11 @@ def apply(
     *,
     confirm: Callable[[PlanSummary], bool],
     destroy: bool = False,
-    runner: Runner | None = None,
 ) -> PlanSummary:
     plan_file, summary = saved_plan(ctx, env, destroy=destroy)
     if not confirm(summary):
         raise ConfigError("not confirmed: nothing was changed")
-    tf = init_env(ctx, env, runner)
+    tf = init_env(ctx, env)
     try:
         tf.apply_plan(plan_file)
     finally:
@@ -173,9 +172,9 @@ def apply(
     return summary
 
 
-def outputs(ctx: Context, env: str, runner: Runner | None = None) -> dict[str, dict]:
+def outputs(ctx: Context, env: str) -> dict[str, dict]:
     """Raw ``terraform output -json``: name -> {value, type, sensitive}."""
-    return init_env(ctx, env, runner).outputs()
+    return init_env(ctx, env).outputs()
 
 
 def read_outputs(env: str, ctx: Context | None = None) -> dict:

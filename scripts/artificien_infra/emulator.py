@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     applied = emulator_patches.apply_all()
-    logging.getLogger("artificien.emulator").info("patches applied: %s", ", ".join(applied) or "none")
+    log = logging.getLogger("artificien.emulator")
+    log.info("patches applied: %s", ", ".join(applied) or "none")
 
     from moto.server import main as moto_main  # imported late: patches must land first
 

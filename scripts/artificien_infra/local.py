@@ -6,6 +6,7 @@ them. The emulator binds loopback only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -102,19 +103,15 @@ def stop(ctx: Context, name: str, timeout: float = 10.0) -> bool:
     proc = running(ctx, name)
     if proc is None:
         return False
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
     deadline = time.monotonic() + timeout
     while _alive(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     if _alive(proc.pid):
         os.killpg(proc.pid, signal.SIGKILL)
-    try:  # reap it when it is our child (tests start it in-process)
+    with contextlib.suppress(ChildProcessError):  # reap it when it is our own child
         os.waitpid(proc.pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
     _pid_file(ctx, name).unlink(missing_ok=True)
     return True
 
@@ -170,8 +167,15 @@ def up(ctx: Context, wait: float = 60.0) -> tuple[str, bool]:
                 f"port {ctx.settings.local_port} is taken by another program; "
                 "choose another with ARTIFICIEN_LOCAL_PORT"
             )
-        argv = [sys.executable, "-m", "artificien_infra.emulator", "--host", HOST,
-                "--port", str(ctx.settings.local_port)]  # fmt: skip
+        argv = [
+            sys.executable,
+            "-m",
+            "artificien_infra.emulator",
+            "--host",
+            HOST,
+            "--port",
+            str(ctx.settings.local_port),
+        ]
         proc = spawn(ctx, EMULATOR, argv)
         started = True
         deadline = time.monotonic() + wait

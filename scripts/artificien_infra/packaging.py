@@ -86,12 +86,24 @@ def content_hash(function_dir: Path) -> str:
 def vendor_requirements(requirements: Path, target: Path) -> None:
     """Install a function's dependencies as Lambda-platform wheels (never sdists built here)."""
     cmd = [
-        sys.executable, "-m", "pip", "install", "--quiet", "--no-compile",
-        "--target", str(target),
-        "--platform", LAMBDA_PLATFORM, "--implementation", "cp",
-        "--python-version", LAMBDA_PYTHON, "--only-binary=:all:",
-        "-r", str(requirements),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-compile",
+        "--target",
+        str(target),
+        "--platform",
+        LAMBDA_PLATFORM,
+        "--implementation",
+        "cp",
+        "--python-version",
+        LAMBDA_PYTHON,
+        "--only-binary=:all:",
+        "-r",
+        str(requirements),
+    ]
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise ConfigError(f"vendoring {requirements} failed:\n{result.stderr.strip()}")
@@ -121,9 +133,7 @@ def _b64sha256(path: Path) -> str:
 def functions(paths: Paths) -> list[Path]:
     if not paths.lambdas.is_dir():
         return []
-    return sorted(
-        d for d in paths.lambdas.iterdir() if d.is_dir() and (d / "handler.py").is_file()
-    )
+    return sorted(d for d in paths.lambdas.iterdir() if d.is_dir() and (d / "handler.py").is_file())
 
 
 def read_manifest(paths: Paths) -> dict[str, dict]:
@@ -132,7 +142,9 @@ def read_manifest(paths: Paths) -> dict[str, dict]:
     except FileNotFoundError:
         return {}
     except json.JSONDecodeError as err:
-        raise ConfigError(f"{paths.manifest} is corrupt ({err}); delete it and package again")
+        raise ConfigError(
+            f"{paths.manifest} is corrupt ({err}); delete it and package again"
+        ) from err
 
 
 def package_function(
@@ -207,5 +219,3 @@ def lambda_packages_var(paths: Paths) -> dict[str, dict[str, str]]:
         }
         for name, entry in sorted(manifest.items())
     }
-
-

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -70,7 +70,7 @@ class PythonTerraformRunner:
         tf = _PythonTerraform(working_dir=str(cwd), terraform_bin_path=self.binary)
         with _environ(env):
             if stream:
-                # Terraform's progress is diagnostics: it goes to stderr, stdout stays machine-readable.
+                # Terraform's progress is diagnostics: to stderr; stdout stays machine-readable.
                 with contextlib.redirect_stdout(sys.stderr):
                     code, _, _ = tf.cmd(command, *args, capture_output=False)
                 return TfResult(code)
@@ -104,7 +104,6 @@ class Terraform:
     data_dir: Path
     env_name: str | None = None
     endpoint_url: str | None = None
-    runner: Runner = field(default_factory=PythonTerraformRunner)
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -136,7 +135,8 @@ class Terraform:
     ) -> TfResult:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         flags = [] if command.startswith("workspace") else ["-no-color"]
-        result = self.runner(
+        runner: Runner = self.ctx.runner or PythonTerraformRunner()  # type: ignore[assignment]
+        result = runner(
             command, [*flags, *args], cwd=self.cwd, env=self.environment(), stream=stream
         )
         if result.returncode not in ok:

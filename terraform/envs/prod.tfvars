@@ -1,2 +1,2 @@
-aws_region = "us-east-1"
+aws_region         = "us-east-1"
 log_retention_days = 731

@@ -1,0 +1,3 @@
+from artificien_infra.cli import main
+
+main()
