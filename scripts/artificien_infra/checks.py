@@ -18,7 +18,7 @@ from pathlib import Path
 from artificien_infra.config import ConfigError, Context
 from artificien_infra.terraform import Terraform
 
-STEPS = ("fmt", "validate", "test", "checkov")
+STEPS = ("fmt", "validate", "docs", "test", "checkov")
 
 
 @dataclass

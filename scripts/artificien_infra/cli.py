@@ -16,9 +16,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 from rich.table import Table
 
-from artificien_infra import checks, deploy, local, packaging, state
+from artificien_infra import checks, deploy, docs, local, packaging, state
 from artificien_infra.config import ENVIRONMENTS, LOCAL, ConfigError, Context
-from artificien_infra.summary import PlanSummary, render
+from artificien_infra.summary import DRIFT_COLUMNS, PlanSummary, render
 from artificien_infra.terraform import TerraformError
 
 err = Console(stderr=True, highlight=False)
@@ -206,6 +206,11 @@ def check(only: tuple[str, ...], module: str | None, plan_env: str | None, repor
         results.append(checks.check_validate(ctx))
     if "test" in steps:
         results.extend(checks.check_tests(ctx, only=module))
+    if "docs" in steps:
+        stale = docs.sync_all(ctx.paths.root, check=True)
+        names = ", ".join(str(p.relative_to(ctx.paths.root)) for p in stale)
+        detail = f"out of date (run `artificien-infra docs`): {names}" if stale else "up to date"
+        results.append(checks.StepResult("docs", not stale, detail))
     if "checkov" in steps:
         plan_json = ctx.paths.plan_json(plan_env) if plan_env else None
         formats = ("json", "sarif", "junitxml") if reports else ()
@@ -223,6 +228,45 @@ def check(only: tuple[str, ...], module: str | None, plan_env: str | None, repor
     for r in failed:
         err.print(f"[red]{r.name}[/red]:\n{r.detail}", markup=True, highlight=False)
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@env_option
+@handled
+def drift(env: str) -> None:
+    """Report resources changed outside Terraform. Exit 0: none, 2: drift, 1: error."""
+    summary = deploy.drift(context(), env)
+    render(summary, f"Drift in {env}", err, columns=DRIFT_COLUMNS)
+    for component in sorted(summary.addresses):
+        for line in summary.addresses[component]:
+            err.print(f"  {line}")
+    sys.exit(EXIT_CHANGES if summary.has_changes else 0)
+
+
+@main.command("docs")
+@click.option("--check", "check_only", is_flag=True, help="Only report out-of-date READMEs.")
+@handled
+def docs_command(check_only: bool) -> None:
+    """Regenerate the inputs/outputs tables of every modules/<m>/README.md."""
+    ctx = context()
+    stale = docs.sync_all(ctx.paths.root, check=check_only)
+    names = ", ".join(str(p.relative_to(ctx.paths.root)) for p in stale)
+    if check_only and stale:
+        err.print(f"[red]out of date:[/red] {names}: run `artificien-infra docs`")
+        sys.exit(1)
+    err.print(f"updated: {names}" if stale else "docs are up to date")
+
+
+@main.command()
+@handled
+def diagram() -> None:
+    """Write docs/architecture.dot from the composition and render .svg and .png (Graphviz)."""
+    ctx = context()
+    dot = ctx.paths.root / "docs" / "architecture.dot"
+    dot.parent.mkdir(parents=True, exist_ok=True)
+    dot.write_text(docs.diagram_dot(ctx.paths.root))
+    for path in docs.render_diagram(dot):
+        err.print(f"wrote {path.relative_to(ctx.paths.root)}")
 
 
 # local environment ------------------------------------------------------------------------------

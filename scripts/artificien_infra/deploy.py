@@ -17,7 +17,13 @@ from pathlib import Path
 
 from artificien_infra import local, packaging
 from artificien_infra.config import LOCAL, ConfigError, Context, validate_env
-from artificien_infra.summary import PlanSummary, summarize
+from artificien_infra.redact import redact_plan
+from artificien_infra.summary import (
+    DRIFT_COLUMNS,
+    PlanSummary,
+    markdown,
+    summarize,
+)
 from artificien_infra.terraform import Terraform
 
 
@@ -126,13 +132,44 @@ def plan(
         stale.unlink(missing_ok=True)
     has_changes = tf.plan(plan_file, [tfvars, auto], targets=targets, destroy=destroy)
     os.chmod(plan_file, 0o600)  # a saved plan can hold sensitive values
-    document = tf.show_json(plan_file)
+    document = redact_plan(tf.show_json(plan_file))
     _write_json_atomic(plan_json, document)
+    _write_markdown(ctx, env, document, destroy=destroy)
     _write_json_atomic(
         meta,
         {"env": env, "component": component, "destroy": destroy, "inputs": inputs_digest(ctx, env)},
     )
     return PlanOutcome(has_changes, summarize(document), plan_file, plan_json)
+
+
+def _write_markdown(ctx: Context, env: str, document: dict, *, destroy: bool) -> Path:
+    """The plan summary as Markdown, for a pull-request comment (build/reports/)."""
+    name = f"{env}-destroy" if destroy else env
+    path = ctx.paths.reports / f"plan-{name}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(markdown(summarize(document), f"Terraform plan: {name}"))
+    return path
+
+
+def drift(ctx: Context, env: str) -> PlanSummary:
+    """Resources changed outside Terraform: a refresh-only plan, summarized per component.
+    The refresh-only plan is only read, never applied, and is deleted at once."""
+    validate_env(env)
+    tf = init_env(ctx, env)
+    auto = ctx.paths.auto_tfvars(env)
+    packaging.package_all(ctx.paths)
+    _write_json_atomic(auto, injected_variables(ctx, env, tf.endpoint_url))
+    plan_file = ctx.paths.build / f"{env}.drift.tfplan"
+    try:
+        tf.plan(plan_file, [ctx.paths.tfvars(env), auto], refresh_only=True, quiet=True)
+        document = redact_plan(tf.show_json(plan_file))
+    finally:
+        plan_file.unlink(missing_ok=True)
+    summary = summarize(document, key="resource_drift")
+    path = ctx.paths.reports / f"drift-{env}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(markdown(summary, f"Drift: {env}", columns=DRIFT_COLUMNS))
+    return summary
 
 
 def saved_plan(ctx: Context, env: str, *, destroy: bool = False) -> tuple[Path, PlanSummary]:

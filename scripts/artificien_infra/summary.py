@@ -11,6 +11,7 @@ from rich.table import Table
 
 ROOT = "(root)"
 COLUMNS = ("add", "change", "replace", "destroy")
+DRIFT_COLUMNS = ("changed outside", "deleted outside")
 
 
 def _component(module_address: str | None) -> str:
@@ -49,7 +50,7 @@ class PlanSummary:
 
     @property
     def has_changes(self) -> bool:
-        return any(self.totals[c] for c in COLUMNS)
+        return any(self.totals.values())
 
 
 def summarize(plan: dict, key: str = "resource_changes") -> PlanSummary:
@@ -59,15 +60,17 @@ def summarize(plan: dict, key: str = "resource_changes") -> PlanSummary:
         kind = classify(change.get("change", {}).get("actions", []))
         if kind is None:
             continue
-        if key == "resource_drift" and kind == "destroy":
-            kind = "deleted outside"
+        if key == "resource_drift":
+            kind = "deleted outside" if kind == "destroy" else "changed outside"
         component = _component(change.get("module_address"))
         summary.counts.setdefault(component, Counter())[kind] += 1
         summary.addresses.setdefault(component, []).append(f"{kind}: {change.get('address')}")
     return summary
 
 
-def render(summary: PlanSummary, title: str, console: Console, columns=COLUMNS) -> None:
+def render(
+    summary: PlanSummary, title: str, console: Console, columns: tuple[str, ...] = COLUMNS
+) -> None:
     table = Table(title=title, title_justify="left")
     table.add_column("component")
     for column in columns:
@@ -80,7 +83,7 @@ def render(summary: PlanSummary, title: str, console: Console, columns=COLUMNS) 
     console.print(table)
 
 
-def markdown(summary: PlanSummary, title: str, columns=COLUMNS) -> str:
+def markdown(summary: PlanSummary, title: str, columns: tuple[str, ...] = COLUMNS) -> str:
     lines = [f"### {title}", "", "| component | " + " | ".join(columns) + " |"]
     lines.append("|---|" + "---:|" * len(columns))
     for component in sorted(summary.counts):

@@ -165,6 +165,7 @@ class Terraform:
         targets: Sequence[str] = (),
         destroy: bool = False,
         refresh_only: bool = False,
+        quiet: bool = False,
     ) -> bool:
         """Write a saved plan; returns True when it holds changes (exit 2 of -detailed-exitcode)."""
         args = ["-input=false", "-detailed-exitcode", f"-out={out}"]
@@ -174,7 +175,7 @@ class Terraform:
             args.append("-destroy")
         if refresh_only:
             args.append("-refresh-only")
-        result = self.run("plan", *args, ok=(0, 2), stream=True)
+        result = self.run("plan", *args, ok=(0, 2), stream=not quiet)
         return result.returncode == 2
 
     def show_json(self, plan: Path) -> dict:
