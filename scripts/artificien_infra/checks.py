@@ -124,22 +124,16 @@ def run_checkov(
     run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
     output_files: tuple[str, ...] = (),
 ) -> StepResult:
-    cmd = [
-        checkov_binary(ctx),
-        *args,
-        "--framework",
-        "terraform",
-        "terraform_plan",
-        "--output",
-        "json",
-        "--quiet",
-        "--compact",
-        "--skip-download",
-    ]
+    cmd = [checkov_binary(ctx), *args, "--framework", "terraform", "terraform_plan"]
+    cmd += ["--quiet", "--compact", "--skip-download"]
+    formats = tuple(dict.fromkeys(("json", *output_files)))
+    for fmt in formats:
+        cmd += ["--output", fmt]
     reports_dir = None
     if output_files:
+        # CI artifacts: every format written to files (SARIF for code scanning, JUnit for CI)
         reports_dir = ctx.paths.reports / f"checkov-{label}"
-        cmd += [f"--output={fmt}" for fmt in output_files]
+        shutil.rmtree(reports_dir, ignore_errors=True)  # never read a previous run's verdict
         cmd += ["--output-file-path", str(reports_dir)]
     result = run(cmd, capture_output=True, text=True, check=False, cwd=ctx.paths.root)
     try:

@@ -1,5 +1,7 @@
 """The deploy loop itself: apply, idempotent re-plan, and the data layer as the website sees it."""
 
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -51,3 +53,29 @@ def test_a_second_apply_without_a_new_plan_is_refused(deployed):
 def test_status_prints_the_endpoint(deployed):
     result = deployed.cli("local", "status", check=True)
     assert result.stdout.strip() == deployed.endpoint_url
+
+
+def test_checkov_passes_on_the_plan_json_of_the_deployed_env(deployed):
+    # the re-plan left build/local.tfplan.json (redacted): the gate scans it as a plan
+    result = deployed.cli("check", "--only", "checkov", "--plan-env", "local", "--reports")
+    assert result.returncode == 0, result.stderr[-6000:]
+    assert "checkov plan" in result.stderr
+    reports = Path(deployed.env_vars["ARTIFICIEN_BUILD_DIR"]) / "reports"
+    assert (reports / "checkov-plan" / "results_sarif.sarif").is_file()
+    assert (reports / "checkov-static" / "results_junitxml.xml").is_file()
+
+
+def test_drift_made_behind_terraforms_back_is_reported(deployed):
+    # GIVEN a table changed through the emulator's API, not through Terraform
+    ddb = deployed.client("dynamodb")
+    table = deployed.outputs["model_table_name"]
+    arn = ddb.describe_table(TableName=table)["Table"]["TableArn"]
+    ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "environment", "Value": "tampered"}])
+    try:
+        # WHEN drift is checked THEN it exits 2 and names the resource under its component
+        result = deployed.cli("drift", "--env", "local")
+        assert result.returncode == 2, result.stderr[-4000:]
+        assert 'module.dynamodb.aws_dynamodb_table.this["model_table"]' in result.stderr
+    finally:
+        ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "environment", "Value": "local"}])
+    assert deployed.cli("drift", "--env", "local").returncode == 0
