@@ -15,8 +15,8 @@ CHECKOV_VENV    := .tools/checkov
 STAMP      := $(VENV)/.installed
 COMPONENT_FLAG := $(if $(COMPONENT),--component $(COMPONENT),)
 
-.PHONY: help setup package plan apply destroy outputs check lint test test-unit test-integration \
-        bench local-up local-down local-status drift docs diagram clean
+.PHONY: help setup package plan apply destroy outputs drift docs check lint test test-unit \
+        test-integration bench local-up local-down local-status clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[1m%-17s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -55,6 +55,14 @@ destroy: $(STAMP) ## destroy everything in ENV
 outputs: $(STAMP) ## print the Terraform outputs of ENV
 	$(CLI) outputs --env $(ENV)
 
+drift: $(STAMP) ## report resources changed outside Terraform (exit 2 when there are)
+	@if [ "$(ENV)" = local ]; then $(CLI) local up >/dev/null; fi
+	$(CLI) drift --env $(ENV)
+
+docs: $(STAMP) ## regenerate module README tables and the architecture diagram
+	$(CLI) docs
+	$(CLI) diagram
+
 check: setup ## fmt, validate, terraform test, checkov
 	$(CLI) check
 
@@ -69,8 +77,8 @@ test-integration: $(STAMP) ## terraform apply against a private emulator, then d
 	$(BIN)/pytest tests/integration tests/e2e -q
 
 test: setup lint ## every check: lint, unit, terraform checks + checkov, integration
+	$(CLI) check --reports
 	$(BIN)/pytest -q
-	$(CLI) check
 
 bench: $(STAMP) ## benchmarks (figures, not pass/fail)
 	$(BIN)/python -m benchmarks
