@@ -9,8 +9,9 @@ provider "aws" {
 
   # Against the emulator: no real credentials or account to check, path-style S3, and fail fast:
   # with the default retries an API the emulator lacks makes apply hang for many minutes.
+  # The account id is still requested (the emulator answers STS): without it the provider
+  # prefixes referenced security-group ids and every local re-plan shows a diff.
   skip_credentials_validation = local.emulated
-  skip_requesting_account_id  = local.emulated
   skip_metadata_api_check     = local.emulated
   skip_region_validation      = local.emulated
   s3_use_path_style           = local.emulated

@@ -1,0 +1,296 @@
+mock_provider "aws" {
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:role/mock"
+    }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/artificien-test/pygrid-node"
+    }
+  }
+  mock_resource "aws_lb" {
+    defaults = {
+      arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/artificien-test-nodes/50dc6c495c0c9188"
+    }
+  }
+  mock_resource "aws_lb_listener" {
+    defaults = {
+      arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/artificien-test-nodes/50dc6c495c0c9188/f2f7dc8efc522ab2"
+    }
+  }
+}
+
+variables {
+  name               = "artificien-test"
+  region             = "us-east-1"
+  vpc_id             = "vpc-0a1b2c3d"
+  public_subnet_ids  = ["subnet-0a1", "subnet-0b2"]
+  private_subnet_ids = ["subnet-0c3", "subnet-0d4"]
+  cluster_arn        = "arn:aws:ecs:us-east-1:123456789012:cluster/artificien-test"
+  database = {
+    endpoint          = "pygrid.cluster-abc.us-east-1.rds.amazonaws.com"
+    port              = 5432
+    name              = "pygrid"
+    master_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-1234-AbCdEf"
+    security_group_id = "sg-0db"
+  }
+  container_image  = "openmined/grid-node:production"
+  nodes_domain     = "nodes.example.com"
+  certificate_arn  = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+  logs_bucket_name = "artificien-test-logs"
+  kms_key_arn      = "arn:aws:kms:us-east-1:123456789012:key/00000000-1111-2222-3333-444444444444"
+  tags             = { project = "artificien", environment = "test" }
+}
+
+run "https_listener_answers_404_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_lb_listener.https) == 1 && length(aws_lb_listener.http) == 0
+    error_message = "a certificate must give exactly one HTTPS listener and no HTTP listener"
+  }
+
+  assert {
+    condition     = aws_lb_listener.https[0].port == 443 && aws_lb_listener.https[0].protocol == "HTTPS"
+    error_message = "the listener must be HTTPS on 443"
+  }
+
+  assert {
+    condition     = startswith(aws_lb_listener.https[0].ssl_policy, "ELBSecurityPolicy-TLS13-")
+    error_message = "the listener must use a TLS 1.3 policy"
+  }
+
+  assert {
+    condition     = aws_lb_listener.https[0].default_action[0].type == "fixed-response" && aws_lb_listener.https[0].default_action[0].fixed_response[0].status_code == "404"
+    error_message = "an unknown host must get a fixed 404"
+  }
+
+  assert {
+    condition     = output.url_scheme == "https"
+    error_message = "node URLs must be https when a certificate is given"
+  }
+
+  assert {
+    condition     = one([for r in aws_vpc_security_group_ingress_rule.load_balancer_listener : r.from_port]) == 443
+    error_message = "the load balancer must open only the HTTPS port"
+  }
+}
+
+run "load_balancer_is_public_hardened_and_logged" {
+  command = plan
+
+  assert {
+    condition     = aws_lb.this.internal == false && aws_lb.this.load_balancer_type == "application"
+    error_message = "the nodes load balancer must be a public ALB"
+  }
+
+  assert {
+    condition     = aws_lb.this.drop_invalid_header_fields == true
+    error_message = "invalid headers must be dropped"
+  }
+
+  assert {
+    condition     = aws_lb.this.access_logs[0].enabled && aws_lb.this.access_logs[0].bucket == "artificien-test-logs" && aws_lb.this.access_logs[0].prefix == "alb"
+    error_message = "access logs must go to the logs bucket under alb/"
+  }
+
+  assert {
+    condition     = aws_lb.this.enable_deletion_protection == false
+    error_message = "deletion protection must be off outside prod"
+  }
+
+  assert {
+    condition     = aws_lb.this.tags["environment"] == "test"
+    error_message = "tags must be applied"
+  }
+}
+
+run "prod_protects_the_load_balancer" {
+  command = plan
+
+  variables {
+    is_prod = true
+  }
+
+  assert {
+    condition     = aws_lb.this.enable_deletion_protection == true
+    error_message = "prod must enable deletion protection"
+  }
+}
+
+run "local_emulator_gets_plain_http" {
+  command = plan
+
+  variables {
+    certificate_arn = null
+  }
+
+  assert {
+    condition     = length(aws_lb_listener.http) == 1 && length(aws_lb_listener.https) == 0
+    error_message = "without a certificate there must be only the HTTP listener"
+  }
+
+  assert {
+    condition     = aws_lb_listener.http[0].default_action[0].fixed_response[0].status_code == "404"
+    error_message = "the HTTP listener must answer 404 too"
+  }
+
+  assert {
+    condition     = output.url_scheme == "http"
+    error_message = "node URLs must be http without a certificate"
+  }
+}
+
+run "task_definition_gets_database_from_secret" {
+  command = apply
+
+  assert {
+    condition     = aws_ecs_task_definition.this.family == "artificien-test-pygrid-node"
+    error_message = "the template family must be <name>-pygrid-node"
+  }
+
+  assert {
+    condition     = aws_ecs_task_definition.this.cpu == "512" && aws_ecs_task_definition.this.memory == "1024" && aws_ecs_task_definition.this.network_mode == "awsvpc"
+    error_message = "cpu/memory must follow the variables and the task must use awsvpc"
+  }
+
+  assert {
+    condition = toset([for s in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets : s.valueFrom]) == toset([
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-1234-AbCdEf:username::",
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-1234-AbCdEf:password::",
+    ])
+    error_message = "username and password must come from the managed master secret"
+  }
+
+  assert {
+    condition = {
+      for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name => e.value
+      } == {
+      NODE_ID       = "unset"
+      PORT          = "5000"
+      DATABASE_HOST = "pygrid.cluster-abc.us-east-1.rds.amazonaws.com"
+      DATABASE_PORT = "5432"
+      DATABASE_NAME = "pygrid"
+    }
+    error_message = "plain environment must hold only the non-secret database parts, NODE_ID and PORT"
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].readonlyRootFilesystem == true
+    error_message = "the container's root filesystem must be read-only"
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].portMappings[0].containerPort == output.container_port
+    error_message = "the port mapping must match the container_port output"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn && aws_cloudwatch_log_group.this.retention_in_days == 365
+    error_message = "the log group must be encrypted with the platform key and retained"
+  }
+}
+
+run "execution_role_is_least_privilege" {
+  command = apply
+
+  assert {
+    condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Action])) == toset([
+      "logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue", "kms:Decrypt",
+    ])
+    error_message = "without an ECR repository the execution role may only write logs and read the secret"
+  }
+
+  assert {
+    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource != "*"])
+    error_message = "no execution statement may use a wildcard resource"
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "ReadDatabaseSecret"]) == var.database.master_secret_arn
+    error_message = "the secret statement must name only the master secret"
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Condition.StringEquals["kms:ViaService"] if s.Sid == "DecryptDatabaseSecret"]) == "secretsmanager.us-east-1.amazonaws.com"
+    error_message = "KMS decrypt must be limited to Secrets Manager"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.task.assume_role_policy).Statement[0].Principal.Service == "ecs-tasks.amazonaws.com" && jsondecode(aws_iam_role.task.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    error_message = "only ECS tasks of this account may assume the node roles"
+  }
+}
+
+run "ecr_image_adds_pull_rights_on_that_repository" {
+  command = apply
+
+  variables {
+    container_image                = "123456789012.dkr.ecr.us-east-1.amazonaws.com/pygrid:1"
+    container_image_repository_arn = "arn:aws:ecr:us-east-1:123456789012:repository/pygrid"
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "PullNodeImage"]) == "arn:aws:ecr:us-east-1:123456789012:repository/pygrid"
+    error_message = "image pulls must be scoped to the repository"
+  }
+}
+
+run "nodes_reachable_only_from_load_balancer" {
+  command = apply
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.nodes_from_load_balancer.referenced_security_group_id == aws_security_group.load_balancer.id && aws_vpc_security_group_ingress_rule.nodes_from_load_balancer.from_port == 5000
+    error_message = "node ingress must come only from the load balancer's security group on the container port"
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.database_from_nodes.security_group_id == "sg-0db" && aws_vpc_security_group_ingress_rule.database_from_nodes.referenced_security_group_id == aws_security_group.this.id && aws_vpc_security_group_ingress_rule.database_from_nodes.from_port == 5432
+    error_message = "the database must admit the nodes on its port"
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.nodes_to_https.from_port == 443 && aws_vpc_security_group_egress_rule.nodes_to_https.to_port == 443
+    error_message = "nodes may reach the internet only on HTTPS"
+  }
+}
+
+run "wildcard_record_when_zone_given" {
+  command = plan
+
+  variables {
+    route53_zone_id = "Z0123456789ABC"
+  }
+
+  assert {
+    condition     = aws_route53_record.wildcard[0].name == "*.nodes.example.com" && aws_route53_record.wildcard[0].type == "A"
+    error_message = "the wildcard alias must cover every node host name"
+  }
+}
+
+run "rejects_bad_domain" {
+  command = plan
+
+  variables {
+    nodes_domain = "Nodes_Example"
+  }
+
+  expect_failures = [var.nodes_domain]
+}
+
+run "rejects_bad_secret_arn" {
+  command = plan
+
+  variables {
+    database = {
+      endpoint          = "db"
+      port              = 5432
+      name              = "pygrid"
+      master_secret_arn = "not-an-arn"
+      security_group_id = "sg-0db"
+    }
+  }
+
+  expect_failures = [var.database]
+}

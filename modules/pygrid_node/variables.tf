@@ -1,0 +1,254 @@
+variable "name" {
+  description = "Resource name prefix, e.g. artificien-dev."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,20}$", var.name))
+    error_message = "name must be 3-21 lower-case letters, digits or hyphens, starting with a letter (the load balancer name adds '-nodes' within AWS's 32-character limit)."
+  }
+}
+
+variable "region" {
+  description = "Region of the environment; the containers' log driver writes to it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must look like us-east-1."
+  }
+}
+
+variable "vpc_id" {
+  description = "VPC of the nodes and their load balancer (network module output vpc_id)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^vpc-[0-9a-f]+$", var.vpc_id))
+    error_message = "vpc_id must look like vpc-0123abcd."
+  }
+}
+
+variable "public_subnet_ids" {
+  description = "Public subnets (two AZs) of the shared load balancer."
+  type        = list(string)
+  nullable    = false
+
+  validation {
+    condition     = length(var.public_subnet_ids) >= 2 && alltrue([for s in var.public_subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
+    error_message = "public_subnet_ids must list at least two subnet ids (subnet-...)."
+  }
+}
+
+variable "private_subnet_ids" {
+  description = "Private subnets the node tasks run in (no public IPs)."
+  type        = list(string)
+  nullable    = false
+
+  validation {
+    condition     = length(var.private_subnet_ids) >= 1 && alltrue([for s in var.private_subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
+    error_message = "private_subnet_ids must list at least one subnet id (subnet-...)."
+  }
+}
+
+variable "cluster_arn" {
+  description = "ECS cluster the node services run in (ecs_cluster module output cluster_arn)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]+$", var.cluster_arn))
+    error_message = "cluster_arn must be an ECS cluster ARN."
+  }
+}
+
+variable "database" {
+  description = "The PyGrid database (ecs_cluster module outputs): its endpoint, port, database name, the AWS-managed master-user secret (JSON with username and password keys) and its security group."
+  type = object({
+    endpoint          = string
+    port              = number
+    name              = string
+    master_secret_arn = string
+    security_group_id = string
+  })
+  nullable = false
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", var.database.master_secret_arn))
+    error_message = "database.master_secret_arn must be a Secrets Manager secret ARN."
+  }
+
+  validation {
+    condition     = can(regex("^sg-[0-9a-f]+$", var.database.security_group_id))
+    error_message = "database.security_group_id must look like sg-0123abcd."
+  }
+
+  validation {
+    condition     = var.database.port >= 1 && var.database.port <= 65535
+    error_message = "database.port must be a TCP port."
+  }
+}
+
+variable "container_image" {
+  description = "PyGrid node image (repository:tag or @digest)."
+  type        = string
+
+  validation {
+    condition     = length(trimspace(var.container_image)) > 0 && !strcontains(var.container_image, " ")
+    error_message = "container_image must be a non-empty image reference without spaces."
+  }
+}
+
+variable "container_image_repository_arn" {
+  description = "ARN of the ECR repository holding container_image, so the execution role may pull from it; null for a public registry image."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.container_image_repository_arn == null || can(regex("^arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository/.+$", var.container_image_repository_arn))
+    error_message = "container_image_repository_arn must be an ECR repository ARN or null."
+  }
+}
+
+variable "container_command" {
+  description = "Command override for the node container; empty keeps the image's own entry point."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "container_port" {
+  description = "Port the PyGrid node listens on inside the task (its PORT variable)."
+  type        = number
+  default     = 5000
+
+  validation {
+    condition     = var.container_port >= 1024 && var.container_port <= 65535
+    error_message = "container_port must be an unprivileged TCP port (1024-65535)."
+  }
+}
+
+variable "cpu" {
+  description = "Fargate CPU units of one node task."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.cpu)
+    error_message = "cpu must be a Fargate CPU size (256, 512, 1024, 2048, 4096, 8192, 16384)."
+  }
+}
+
+variable "memory" {
+  description = "Memory (MiB) of one node task; must be valid for the chosen cpu."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.memory >= 512 && var.memory <= 122880
+    error_message = "memory must be between 512 and 122880 MiB."
+  }
+}
+
+variable "nodes_domain" {
+  description = "DNS domain under which every node gets its host name <app-slug>.<nodes_domain>; its wildcard *.<nodes_domain> points at the shared load balancer."
+  type        = string
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.nodes_domain)) && length(var.nodes_domain) <= 190
+    error_message = "nodes_domain must be a lower-case DNS name such as nodes.example.com (at most 190 characters, leaving room for a 63-character node label)."
+  }
+}
+
+variable "route53_zone_id" {
+  description = "Hosted zone in which to create the wildcard alias record *.<nodes_domain>; null when the DNS is managed elsewhere."
+  type        = string
+  default     = null
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate covering *.<nodes_domain> for the HTTPS listener. null gives a plain HTTP listener, meant only for the local emulator (it has no ACM to issue a certificate)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/.+$", var.certificate_arn))
+    error_message = "certificate_arn must be an ACM certificate ARN or null."
+  }
+}
+
+variable "ssl_policy" {
+  description = "TLS policy of the HTTPS listener."
+  type        = string
+  default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+  validation {
+    condition     = can(regex("^ELBSecurityPolicy-TLS13-", var.ssl_policy))
+    error_message = "ssl_policy must be one of the TLS 1.3 policies (ELBSecurityPolicy-TLS13-...)."
+  }
+}
+
+variable "ingress_cidr_blocks" {
+  description = "Who may reach the shared load balancer. Devices connect from anywhere, hence the internet by default."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+  nullable    = false
+
+  validation {
+    condition     = length(var.ingress_cidr_blocks) > 0 && alltrue([for c in var.ingress_cidr_blocks : can(cidrnetmask(c))])
+    error_message = "ingress_cidr_blocks must be a non-empty list of IPv4 CIDRs."
+  }
+}
+
+variable "logs_bucket_name" {
+  description = "Bucket that receives the load balancer's access logs (storage module output logs_bucket_name)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.logs_bucket_name))
+    error_message = "logs_bucket_name must be an S3 bucket name."
+  }
+}
+
+variable "access_logs_prefix" {
+  description = "Key prefix of the access logs in logs_bucket_name. The storage module's bucket policy admits ALB log delivery only under alb/AWSLogs/<account>/, so this must stay alb (files are told apart by load balancer name)."
+  type        = string
+  default     = "alb"
+
+  validation {
+    condition     = var.access_logs_prefix == "alb"
+    error_message = "access_logs_prefix must be alb: the logs bucket policy allows ALB delivery only under alb/AWSLogs/<account>/."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of the platform KMS key; encrypts the node log group and the database secret the tasks read."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the node log group."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts."
+  }
+}
+
+variable "is_prod" {
+  description = "Production: the load balancer gets deletion protection."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags for every resource of the module."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
