@@ -1,0 +1,1 @@
+"""Cognito post-confirmation trigger: creates a confirmed user's row in the user table."""
