@@ -63,3 +63,46 @@ variable "log_retention_days" {
     error_message = "log_retention_days must be a value CloudWatch Logs accepts."
   }
 }
+
+# Identity ----------------------------------------------------------------------------------------
+
+variable "cognito_domain_prefix" {
+  description = "Prefix of the Cognito hosted-UI domain (<prefix>.auth.<region>.amazoncognito.com); unique per region."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", var.cognito_domain_prefix)) && !can(regex("aws|amazon|cognito", var.cognito_domain_prefix))
+    error_message = "cognito_domain_prefix: 1-63 lower-case letters, digits, hyphens; no aws/amazon/cognito."
+  }
+}
+
+variable "jupyterhub_callback_urls" {
+  description = "OAuth callback URLs of JupyterHub (https://<hub>/hub/oauth_callback)."
+  type        = list(string)
+  nullable    = false
+}
+
+variable "jupyterhub_logout_urls" {
+  description = "Sign-out redirect URLs of JupyterHub."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "default_datasets" {
+  description = "Dataset ids every new account may use (datasets_purchased)."
+  type        = list(string)
+  default     = ["Artificien-Health"]
+  nullable    = false
+}
+
+variable "password_minimum_length" {
+  description = "Minimum password length of the user pool."
+  type        = number
+  default     = 12
+
+  validation {
+    condition     = var.password_minimum_length >= 8 && var.password_minimum_length <= 99
+    error_message = "password_minimum_length must be 8-99."
+  }
+}

@@ -130,7 +130,7 @@ def _port_free(port: int) -> bool:
 
 def responds(url: str, timeout: float = 1.0) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=timeout):  # noqa: S310
+        with urllib.request.urlopen(f"{url}/moto-api/", timeout=timeout):  # noqa: S310
             return True
     except (urllib.error.URLError, OSError):
         return False

@@ -1,2 +1,6 @@
 aws_region         = "us-east-1"
 log_retention_days = 365
+
+cognito_domain_prefix    = "artificien-dev-auth"
+jupyterhub_callback_urls = ["https://jupyter.dev.artificien.com/hub/oauth_callback"]
+jupyterhub_logout_urls   = ["https://jupyter.dev.artificien.com/hub/logout"]

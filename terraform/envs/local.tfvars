@@ -4,3 +4,8 @@ aws_region = "us-east-1"
 
 # Keep local logs short; the emulator forgets them on `make local-down` anyway.
 log_retention_days = 7
+
+# Identity: the hosted UI and JupyterHub are reached on localhost.
+cognito_domain_prefix    = "artificien-local-auth"
+jupyterhub_callback_urls = ["http://localhost:8000/hub/oauth_callback"]
+jupyterhub_logout_urls   = ["http://localhost:8000/hub/logout"]
