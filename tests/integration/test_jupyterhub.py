@@ -1,0 +1,132 @@
+"""JupyterHub host, as really applied to the local emulator with the whole platform.
+
+Root outputs used: jupyterhub_instance_id, jupyterhub_security_group_id, jupyterhub_role_name,
+jupyterhub_client_secret_arn, jupyterhub_url, sample_data_bucket_name, sample_data_bucket_arn,
+tutorials_bucket_name, tutorials_bucket_arn, user_pool_id, jupyterhub_client_id.
+"""
+
+import base64
+import json
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def instance(deployed) -> dict:
+    ec2 = deployed.client("ec2")
+    reservations = ec2.describe_instances(InstanceIds=[deployed.outputs["jupyterhub_instance_id"]])[
+        "Reservations"
+    ]
+    return reservations[0]["Instances"][0]
+
+
+@pytest.fixture(scope="module")
+def user_data(deployed, instance) -> str:
+    attribute = deployed.client("ec2").describe_instance_attribute(
+        InstanceId=instance["InstanceId"], Attribute="userData"
+    )
+    return base64.b64decode(attribute["UserData"]["Value"]).decode()
+
+
+@pytest.fixture(scope="module")
+def client_secret(deployed) -> str:
+    """The JupyterHub OAuth client's secret, as Cognito holds it."""
+    client = deployed.client("cognito-idp").describe_user_pool_client(
+        UserPoolId=deployed.outputs["user_pool_id"],
+        ClientId=deployed.outputs["jupyterhub_client_id"],
+    )["UserPoolClient"]
+    return client["ClientSecret"]
+
+
+def test_host_is_running_hardened(deployed, instance):
+    # GIVEN the applied platform
+    # THEN the host runs with IMDSv2 only, detailed monitoring and its own security group and role
+    assert instance["State"]["Name"] == "running"
+    assert instance["MetadataOptions"]["HttpTokens"] == "required"
+    assert instance["Monitoring"]["State"] in {"enabled", "pending"}
+    assert [g["GroupId"] for g in instance["SecurityGroups"]] == [
+        deployed.outputs["jupyterhub_security_group_id"]
+    ]
+    profile = deployed.client("iam").get_instance_profile(
+        InstanceProfileName=instance["IamInstanceProfile"]["Arn"].rsplit("/", 1)[1]
+    )["InstanceProfile"]
+    assert [r["RoleName"] for r in profile["Roles"]] == [deployed.outputs["jupyterhub_role_name"]]
+
+
+def test_root_volume_and_secret_use_the_same_customer_key(deployed, instance):
+    # GIVEN the host's volumes and its OAuth client secret
+    volumes = deployed.client("ec2").describe_volumes(
+        Filters=[{"Name": "attachment.instance-id", "Values": [instance["InstanceId"]]}]
+    )["Volumes"]
+    secret = deployed.client("secretsmanager").describe_secret(
+        SecretId=deployed.outputs["jupyterhub_client_secret_arn"]
+    )
+
+    # THEN every volume is encrypted, with the platform key that also encrypts the secret
+    assert volumes
+    assert secret.get("KmsKeyId", "").startswith("arn:aws:kms:")
+    assert all(v["Encrypted"] and v["KmsKeyId"] == secret["KmsKeyId"] for v in volumes)
+
+
+def test_only_http_and_https_are_open(deployed):
+    # GIVEN the host's security group
+    group = deployed.client("ec2").describe_security_groups(
+        GroupIds=[deployed.outputs["jupyterhub_security_group_id"]]
+    )["SecurityGroups"][0]
+
+    # THEN ingress is exactly TCP 80 and 443 (no SSH: operators use Session Manager)
+    ports = sorted((p["IpProtocol"], p["FromPort"], p["ToPort"]) for p in group["IpPermissions"])
+    assert ports == [("tcp", 80, 80), ("tcp", 443, 443)]
+
+
+def test_secret_holds_the_cognito_client_secret(deployed, client_secret):
+    # GIVEN the secret the host reads at boot
+    value = deployed.client("secretsmanager").get_secret_value(
+        SecretId=deployed.outputs["jupyterhub_client_secret_arn"]
+    )["SecretString"]
+
+    # THEN it is the JupyterHub client's secret in Cognito
+    assert client_secret
+    assert value == client_secret
+
+
+def test_user_data_fetches_the_secret_but_never_holds_it(deployed, user_data, client_secret):
+    # GIVEN the user data the host booted with
+    # THEN it names the secret's ARN and the buckets, and never contains the secret itself
+    assert client_secret not in user_data
+    assert f"readonly CLIENT_SECRET_ARN='{deployed.outputs['jupyterhub_client_secret_arn']}'" in (
+        user_data
+    )
+    assert f"readonly SAMPLE_DATA_BUCKET='{deployed.outputs['sample_data_bucket_name']}'" in (
+        user_data
+    )
+    assert f"readonly TUTORIALS_BUCKET='{deployed.outputs['tutorials_bucket_name']}'" in user_data
+    domain = deployed.outputs["jupyterhub_url"].removeprefix("https://")
+    assert f"readonly JUPYTER_DOMAIN='{domain}'" in user_data
+
+
+def test_instance_role_reads_only_the_two_buckets_and_the_secret(deployed):
+    # GIVEN the host role's inline policies
+    iam = deployed.client("iam")
+    role = deployed.outputs["jupyterhub_role_name"]
+    names = iam.list_role_policies(RoleName=role)["PolicyNames"]
+    attached = iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+    document = iam.get_role_policy(RoleName=role, PolicyName="jupyterhub-host")["PolicyDocument"]
+    if isinstance(document, str):  # the emulator may return the document as text
+        document = json.loads(document)
+    statements = {s["Sid"]: s for s in document["Statement"]}
+
+    # THEN it reads exactly those buckets and that secret, and has no managed policy
+    assert sorted(names) == ["jupyterhub-host", "session-manager"]
+    assert attached == []
+    buckets = sorted(
+        [deployed.outputs["sample_data_bucket_arn"], deployed.outputs["tutorials_bucket_arn"]]
+    )
+    assert sorted(statements["ListSharedBuckets"]["Resource"]) == buckets
+    assert sorted(statements["ReadSharedObjects"]["Resource"]) == [f"{b}/*" for b in buckets]
+    assert statements["ReadOAuthClientSecret"]["Resource"] == [
+        deployed.outputs["jupyterhub_client_secret_arn"]
+    ]
+    assert statements["ReadOAuthClientSecret"]["Action"] == ["secretsmanager:GetSecretValue"]
