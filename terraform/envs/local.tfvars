@@ -2,9 +2,6 @@
 # The wrapper injects environment, aws_endpoint_url and lambda_packages.
 aws_region = "us-east-1"
 
-# Keep local logs short; the emulator forgets them on `make local-down` anyway.
-log_retention_days = 7
-
 # Identity: the hosted UI and JupyterHub are reached on localhost.
 cognito_domain_prefix    = "artificien-local-auth"
 jupyterhub_callback_urls = ["http://localhost:8000/hub/oauth_callback"]
