@@ -1,0 +1,155 @@
+# Aurora Serverless v2 PostgreSQL shared by the PyGrid nodes. The master password is generated
+# and rotated by RDS into a Secrets Manager secret encrypted with the platform key: it never
+# exists in code, tfvars or state (state holds only the secret's ARN).
+
+locals {
+  engine_major = split(".", var.database.engine_version)[0]
+
+  # Partition, region and account come from the platform key's ARN.
+  key_arn_parts = split(":", var.kms_key_arn)
+  logs_arn      = "arn:${local.key_arn_parts[1]}:logs:${local.key_arn_parts[3]}:${local.key_arn_parts[4]}"
+}
+
+resource "aws_db_subnet_group" "this" {
+  name        = "${var.name}-pygrid"
+  description = "Private subnets of the PyGrid database"
+  subnet_ids  = var.private_subnet_ids
+
+  tags = var.tags
+}
+
+# No ingress here on purpose: modules/pygrid_node adds the only rule, from the PyGrid tasks'
+# security group, on the database port. No egress either: the database initiates nothing.
+resource "aws_security_group" "database" {
+  name        = "${var.name}-pygrid-db"
+  description = "PyGrid database: ingress only from the PyGrid tasks security group"
+  vpc_id      = var.vpc_id
+
+  tags = merge(var.tags, { Name = "${var.name}-pygrid-db" })
+}
+
+resource "aws_rds_cluster_parameter_group" "this" {
+  name        = "${var.name}-pygrid-pg${local.engine_major}"
+  family      = "aurora-postgresql${local.engine_major}"
+  description = "PyGrid database: TLS only, DDL and slow-query logging"
+
+  parameter {
+    name  = "rds.force_ssl"
+    value = "1"
+  }
+
+  parameter {
+    name  = "log_statement"
+    value = "ddl"
+  }
+
+  parameter {
+    name  = "log_min_duration_statement"
+    value = "1000"
+  }
+
+  tags = var.tags
+}
+
+resource "aws_rds_cluster" "this" {
+  # checkov:skip=CKV2_AWS_8: recovery is Aurora's continuous backup (backup_retention_days of point-in-time restore) plus a final snapshot in prod; an AWS Backup plan on top would duplicate it for a database that holds only PyGrid's training state.
+  cluster_identifier              = "${var.name}-pygrid"
+  engine                          = "aurora-postgresql"
+  engine_mode                     = "provisioned"
+  engine_version                  = var.database.engine_version
+  database_name                   = var.database.database_name
+  master_username                 = var.database.master_username
+  manage_master_user_password     = true
+  master_user_secret_kms_key_id   = var.kms_key_arn
+  port                            = 5432
+  db_subnet_group_name            = aws_db_subnet_group.this.name
+  vpc_security_group_ids          = [aws_security_group.database.id]
+  db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.this.name
+
+  storage_encrypted                   = true
+  kms_key_id                          = var.kms_key_arn
+  iam_database_authentication_enabled = true
+  enabled_cloudwatch_logs_exports     = ["postgresql"]
+
+  backup_retention_period      = var.database.backup_retention_days
+  preferred_backup_window      = var.database.preferred_backup_window
+  preferred_maintenance_window = var.database.preferred_maintenance_window
+  copy_tags_to_snapshot        = true
+  deletion_protection          = var.deletion_protection
+  skip_final_snapshot          = !var.deletion_protection
+  final_snapshot_identifier    = var.deletion_protection ? "${var.name}-pygrid-final" : null
+
+  serverlessv2_scaling_configuration {
+    min_capacity = var.database.min_capacity
+    max_capacity = var.database.max_capacity
+  }
+
+  tags = var.tags
+}
+
+resource "aws_rds_cluster_instance" "this" {
+  count = var.database.instance_count
+
+  identifier                 = "${var.name}-pygrid-${count.index + 1}"
+  cluster_identifier         = aws_rds_cluster.this.id
+  engine                     = aws_rds_cluster.this.engine
+  engine_version             = aws_rds_cluster.this.engine_version
+  instance_class             = "db.serverless"
+  db_subnet_group_name       = aws_db_subnet_group.this.name
+  publicly_accessible        = false
+  auto_minor_version_upgrade = true
+  copy_tags_to_snapshot      = true
+
+  monitoring_interval = var.database.monitoring_interval
+  monitoring_role_arn = var.database.monitoring_interval > 0 ? aws_iam_role.monitoring.arn : null
+
+  performance_insights_enabled          = true
+  performance_insights_kms_key_id       = var.kms_key_arn
+  performance_insights_retention_period = var.database.performance_insights_days
+
+  tags = var.tags
+
+  # RDS checks the monitoring role's permissions when the instance is created.
+  depends_on = [aws_iam_role_policy.monitoring]
+}
+
+resource "aws_iam_role" "monitoring" {
+  name = "${var.name}-pygrid-db-monitoring"
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "RdsEnhancedMonitoring"
+      Effect    = "Allow"
+      Principal = { Service = "monitoring.rds.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+
+  tags = var.tags
+}
+
+# The AmazonRDSEnhancedMonitoringRole managed policy's permissions, scoped to this account and
+# region (RDS writes the OS metrics to the RDSOSMetrics log group).
+resource "aws_iam_role_policy" "monitoring" {
+  name = "publish-enhanced-monitoring"
+  role = aws_iam_role.monitoring.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "EnhancedMonitoringLogGroup"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogGroup", "logs:PutRetentionPolicy"]
+        Resource = ["${local.logs_arn}:log-group:RDS*"]
+      },
+      {
+        Sid      = "EnhancedMonitoringLogStreams"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:GetLogEvents"]
+        Resource = ["${local.logs_arn}:log-group:RDS*:log-stream:*"]
+      },
+    ]
+  })
+}

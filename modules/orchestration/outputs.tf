@@ -1,0 +1,74 @@
+output "service_url" {
+  description = "Base URL of the orchestration node (https with a certificate, http in the local emulator)."
+  value       = "${local.scheme}://${aws_lb.this.dns_name}"
+}
+
+output "service_name" {
+  description = "Name of the orchestration ECS service."
+  value       = aws_ecs_service.this.name
+}
+
+output "cluster_name" {
+  description = "ECS cluster the service runs in."
+  value       = var.cluster.name
+}
+
+output "cluster_arn" {
+  description = "ARN of the ECS cluster the service runs in."
+  value       = var.cluster.arn
+}
+
+output "load_balancer_arn" {
+  description = "ARN of the orchestration load balancer."
+  value       = aws_lb.this.arn
+}
+
+output "load_balancer_dns_name" {
+  description = "DNS name of the orchestration load balancer (point a CNAME/alias here)."
+  value       = aws_lb.this.dns_name
+}
+
+output "load_balancer_zone_id" {
+  description = "Hosted zone of the load balancer, for a Route 53 alias."
+  value       = aws_lb.this.zone_id
+}
+
+output "listener_arn" {
+  description = "Listener that forwards to the service: HTTPS with a certificate, HTTP without."
+  value       = local.https_enabled ? aws_lb_listener.https[0].arn : aws_lb_listener.http_forward[0].arn
+}
+
+output "target_group_arn" {
+  description = "Target group of the orchestration tasks."
+  value       = aws_lb_target_group.this.arn
+}
+
+output "load_balancer_security_group_id" {
+  description = "Security group of the load balancer."
+  value       = aws_security_group.load_balancer.id
+}
+
+output "service_security_group_id" {
+  description = "Security group of the orchestration tasks."
+  value       = aws_security_group.service.id
+}
+
+output "task_definition_arn" {
+  description = "ARN (with revision) of the orchestration task definition."
+  value       = aws_ecs_task_definition.this.arn
+}
+
+output "task_role_arn" {
+  description = "Role the orchestration container runs as."
+  value       = aws_iam_role.task.arn
+}
+
+output "execution_role_arn" {
+  description = "Role ECS uses to start the orchestration container."
+  value       = aws_iam_role.execution.arn
+}
+
+output "log_group_name" {
+  description = "Log group of the orchestration container."
+  value       = aws_cloudwatch_log_group.this.name
+}

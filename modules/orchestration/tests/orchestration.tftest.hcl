@@ -1,0 +1,376 @@
+mock_provider "aws" {
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/ecs/artificien-dev/orchestration" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/artificien-dev-orchestration" }
+  }
+  mock_resource "aws_lb" {
+    defaults = {
+      arn      = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/artificien-dev-orch/0123456789abcdef"
+      dns_name = "artificien-dev-orch-1.us-east-1.elb.amazonaws.com"
+    }
+  }
+  mock_resource "aws_lb_target_group" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/artificien-dev-orch/0123456789abcdef" }
+  }
+  mock_resource "aws_lb_listener" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/artificien-dev-orch/0123456789abcdef/fedcba9876543210" }
+  }
+  mock_resource "aws_wafv2_web_acl" {
+    defaults = { arn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/artificien-dev-orchestration/00000000-0000-0000-0000-000000000000" }
+  }
+  mock_resource "aws_ecs_task_definition" {
+    defaults = { arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/artificien-dev-orchestration:1" }
+  }
+}
+
+variables {
+  name        = "artificien-dev"
+  account_id  = "123456789012"
+  region      = "us-east-1"
+  kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+  network = {
+    vpc_id             = "vpc-0123456789abcdef0"
+    vpc_cidr_block     = "10.20.0.0/16"
+    public_subnet_ids  = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"]
+    private_subnet_ids = ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]
+  }
+  cluster = {
+    name = "artificien-dev"
+    arn  = "arn:aws:ecs:us-east-1:123456789012:cluster/artificien-dev"
+  }
+  pygrid = {
+    task_definition_family = "artificien-dev-pygrid-node"
+    task_role_arn          = "arn:aws:iam::123456789012:role/artificien-dev-pygrid-task"
+    execution_role_arn     = "arn:aws:iam::123456789012:role/artificien-dev-pygrid-execution"
+    listener_arn           = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/artificien-dev-nodes/1111111111111111/2222222222222222"
+    security_group_id      = "sg-0123456789abcdef1"
+    container_name         = "pygrid"
+    container_port         = 5000
+  }
+  tables = {
+    user_table_name    = "dev-user_table"
+    user_table_arn     = "arn:aws:dynamodb:us-east-1:123456789012:table/dev-user_table"
+    model_table_name   = "dev-model_table"
+    model_table_arn    = "arn:aws:dynamodb:us-east-1:123456789012:table/dev-model_table"
+    dataset_table_name = "dev-dataset_table"
+    dataset_table_arn  = "arn:aws:dynamodb:us-east-1:123456789012:table/dev-dataset_table"
+    index_arns = [
+      "arn:aws:dynamodb:us-east-1:123456789012:table/dev-user_table/index/users_username_index",
+      "arn:aws:dynamodb:us-east-1:123456789012:table/dev-model_table/index/owner-active-index",
+    ]
+  }
+  models_bucket    = { name = "artificien-dev-models", arn = "arn:aws:s3:::artificien-dev-models" }
+  cognito          = { user_pool_id = "us-east-1_AbCdEf123", web_client_id = "1example23456789" }
+  logs_bucket_name = "artificien-dev-logs"
+  container_image  = "123456789012.dkr.ecr.us-east-1.amazonaws.com/artificien/orchestration:1.4.2"
+  certificate_arn  = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+  secrets = {
+    NODE_SIGNING_KEY = "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-dev/orchestration-AbCdEf:signing_key::"
+  }
+}
+
+run "https_listener_and_redirect_with_certificate" {
+  command = plan
+
+  assert {
+    condition     = length(aws_lb_listener.https) == 1 && aws_lb_listener.https[0].protocol == "HTTPS" && aws_lb_listener.https[0].certificate_arn == var.certificate_arn && startswith(aws_lb_listener.https[0].ssl_policy, "ELBSecurityPolicy-TLS13")
+    error_message = "a certificate must give an HTTPS listener with a TLS 1.2+ policy"
+  }
+
+  assert {
+    condition     = length(aws_lb_listener.http_forward) == 0 && aws_lb_listener.http_redirect[0].default_action[0].type == "redirect" && aws_lb_listener.http_redirect[0].default_action[0].redirect[0].protocol == "HTTPS"
+    error_message = "with a certificate, port 80 must only redirect to HTTPS"
+  }
+
+  assert {
+    condition     = aws_lb.this.drop_invalid_header_fields && aws_lb.this.enable_deletion_protection && aws_lb.this.access_logs[0].enabled && aws_lb.this.access_logs[0].bucket == "artificien-dev-logs" && aws_lb.this.access_logs[0].prefix == "alb/orchestration"
+    error_message = "load balancer must drop invalid headers, log to alb/orchestration and be protected by default"
+  }
+
+  assert {
+    condition     = toset([for r in aws_vpc_security_group_ingress_rule.load_balancer_https : r.from_port]) == toset([443]) && toset([for r in aws_vpc_security_group_ingress_rule.load_balancer_http : r.from_port]) == toset([80])
+    error_message = "clients reach the load balancer on 443 and 80 only"
+  }
+}
+
+run "http_only_without_certificate" {
+  command = apply
+
+  variables {
+    certificate_arn     = null
+    deletion_protection = false
+  }
+
+  assert {
+    condition     = length(aws_lb_listener.https) == 0 && length(aws_lb_listener.http_redirect) == 0 && aws_lb_listener.http_forward[0].default_action[0].type == "forward"
+    error_message = "without a certificate (local emulator) port 80 forwards to the service"
+  }
+
+  assert {
+    condition     = length(aws_vpc_security_group_ingress_rule.load_balancer_https) == 0 && !aws_lb.this.enable_deletion_protection
+    error_message = "no 443 ingress and no deletion protection in the local setup"
+  }
+
+  assert {
+    condition     = output.service_url == "http://artificien-dev-orch-1.us-east-1.elb.amazonaws.com" && output.listener_arn == aws_lb_listener.http_forward[0].arn
+    error_message = "service URL and listener follow the HTTP-only mode"
+  }
+}
+
+run "fargate_service_private_with_rollback" {
+  command = plan
+
+  assert {
+    condition     = aws_ecs_service.this.launch_type == "FARGATE" && aws_ecs_service.this.platform_version == "LATEST" && !aws_ecs_service.this.network_configuration[0].assign_public_ip
+    error_message = "the service must run on the latest Fargate platform without a public IP"
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.network_configuration[0].subnets == toset(var.network.private_subnet_ids)
+    error_message = "tasks must run in the private subnets"
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.deployment_circuit_breaker[0].enable && aws_ecs_service.this.deployment_circuit_breaker[0].rollback
+    error_message = "deployments must roll back on failure"
+  }
+
+  assert {
+    condition     = aws_lb_target_group.this.target_type == "ip" && aws_lb_target_group.this.health_check[0].path == "/" && aws_lb_target_group.this.health_check[0].enabled
+    error_message = "the target group must health-check the tasks by IP"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn && aws_cloudwatch_log_group.this.retention_in_days == 365
+    error_message = "the service log group must be encrypted with the platform key and kept a year"
+  }
+}
+
+run "security_groups_chain_load_balancer_to_tasks" {
+  command = apply
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.service_from_load_balancer.referenced_security_group_id == aws_security_group.load_balancer.id && aws_vpc_security_group_ingress_rule.service_from_load_balancer.from_port == 5000 && aws_vpc_security_group_ingress_rule.service_from_load_balancer.cidr_ipv4 == null
+    error_message = "tasks must accept traffic only from the load balancer's group on the container port"
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.load_balancer_to_tasks.referenced_security_group_id == aws_security_group.service.id && aws_vpc_security_group_egress_rule.load_balancer_to_tasks.to_port == 5000
+    error_message = "the load balancer may only send to the tasks"
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.service_https.ip_protocol == "tcp" && aws_vpc_security_group_egress_rule.service_https.from_port == 443 && aws_vpc_security_group_egress_rule.service_https.to_port == 443
+    error_message = "tasks may only call out over HTTPS"
+  }
+}
+
+run "container_gets_names_and_secrets_never_values" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment :
+      !can(regex("(?i)(password|secret|token|api_key)", e.name))
+    ])
+    error_message = "no secret-looking name may travel as a plain environment variable"
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets == [{ name = "NODE_SIGNING_KEY", valueFrom = var.secrets.NODE_SIGNING_KEY }]
+    error_message = "secrets must go through ECS secrets by ARN"
+  }
+
+  assert {
+    condition = { for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name => e.value if contains(["USER_TABLE", "MODEL_TABLE", "DATASET_TABLE", "MODEL_BUCKET", "ECS_CLUSTER", "PYGRID_TASK_DEFINITION_FAMILY", "PYGRID_SUBNET_IDS", "PYGRID_LISTENER_ARN", "COGNITO_USER_POOL_ID", "COGNITO_APP_CLIENT_ID", "AWS_REGION", "PYGRID_CONTAINER_PORT"], e.name) } == {
+      USER_TABLE                    = "dev-user_table"
+      MODEL_TABLE                   = "dev-model_table"
+      DATASET_TABLE                 = "dev-dataset_table"
+      MODEL_BUCKET                  = "artificien-dev-models"
+      ECS_CLUSTER                   = "artificien-dev"
+      PYGRID_TASK_DEFINITION_FAMILY = "artificien-dev-pygrid-node"
+      PYGRID_SUBNET_IDS             = "subnet-0bbbbbbbbbbbbbbb1,subnet-0bbbbbbbbbbbbbbb2"
+      PYGRID_LISTENER_ARN           = var.pygrid.listener_arn
+      COGNITO_USER_POOL_ID          = "us-east-1_AbCdEf123"
+      COGNITO_APP_CLIENT_ID         = "1example23456789"
+      AWS_REGION                    = "us-east-1"
+      PYGRID_CONTAINER_PORT         = "5000"
+    }
+    error_message = "the container must receive the table, bucket, cluster, PyGrid and Cognito names"
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].readonlyRootFilesystem && !jsondecode(aws_ecs_task_definition.this.container_definitions)[0].privileged
+    error_message = "the container must run unprivileged on a read-only root"
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "ReadSecrets"][0] == [
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-dev/orchestration-AbCdEf",
+    ]
+    error_message = "the execution role may read exactly the referenced secret (ARN without the JSON key suffix)"
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "PullImage"][0] == ["arn:aws:ecr:us-east-1:123456789012:repository/artificien/orchestration"]
+    error_message = "the execution role may pull only the image's own ECR repository"
+  }
+}
+
+run "task_role_is_scoped" {
+  command = apply
+
+  assert {
+    condition     = aws_iam_role.task.name != aws_iam_role.execution.name
+    error_message = "task and execution roles must be separate"
+  }
+
+  # Every Allow with a wildcard-only resource must be an action that has no resource-level permissions.
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_iam_role_policy.task.policy).Statement : [
+        for a in s.Action : contains(["ecs:ListServices", "ecs:ListTasks", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], a)
+      ] if contains(s.Resource, "*")
+    ]))
+    error_message = "only actions without resource-level permissions may use *"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_iam_role_policy.task.policy).Statement : [for a in s.Action : !endswith(a, ":*") && a != "*"]
+    ]))
+    error_message = "no wildcard actions"
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s if s.Sid == "StartPygridNodes"][0] == {
+      Sid      = "StartPygridNodes"
+      Effect   = "Allow"
+      Action   = ["ecs:CreateService"]
+      Resource = ["arn:aws:ecs:us-east-1:123456789012:service/artificien-dev/*"]
+      Condition = {
+        ArnEquals = { "ecs:cluster" = "arn:aws:ecs:us-east-1:123456789012:cluster/artificien-dev" }
+        ArnLike   = { "ecs:task-definition" = "arn:aws:ecs:us-east-1:123456789012:task-definition/artificien-dev-pygrid-node:*" }
+      }
+    }
+    error_message = "services may be created only in this cluster and only from the PyGrid task family"
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s if s.Sid == "NeverTouchOwnService"][0].Effect == "Deny" && [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s if s.Sid == "NeverTouchOwnService"][0].Resource == [
+      "arn:aws:ecs:us-east-1:123456789012:service/artificien-dev/artificien-dev-orchestration",
+    ]
+    error_message = "the orchestration node must not be able to change or delete its own service"
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s if s.Sid == "PassPygridRoles"][0] == {
+      Sid       = "PassPygridRoles"
+      Effect    = "Allow"
+      Action    = ["iam:PassRole"]
+      Resource  = [var.pygrid.task_role_arn, var.pygrid.execution_role_arn]
+      Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
+    }
+    error_message = "PassRole only for the two PyGrid roles, only to ECS tasks"
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Resource if s.Sid == "PygridListenerRules"][0] == [var.pygrid.listener_arn] && [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Resource if s.Sid == "ManagePygridListenerRules"][0] == ["arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/artificien-dev-nodes/1111111111111111/2222222222222222/*"]
+    error_message = "listener rules only on the shared PyGrid listener"
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Resource if s.Sid == "PygridTargetGroups"][0] == ["arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/pygrid-*/*"]
+    error_message = "target groups only under the PyGrid prefix"
+  }
+
+  assert {
+    condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Resource if s.Sid == "TableItems" || s.Sid == "QueryIndexes"])) == toset(concat(
+      [var.tables.user_table_arn, var.tables.model_table_arn, var.tables.dataset_table_arn], var.tables.index_arns
+    ))
+    error_message = "item access only on the three tables and their indexes"
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Resource if s.Sid == "ModelObjects"][0] == ["arn:aws:s3:::artificien-dev-models/*"]
+    error_message = "object access only in the models bucket"
+  }
+}
+
+run "waf_guards_the_load_balancer" {
+  command = apply
+
+  assert {
+    condition     = aws_wafv2_web_acl_association.this[0].resource_arn == aws_lb.this.arn && aws_wafv2_web_acl.this[0].scope == "REGIONAL"
+    error_message = "the web ACL must be attached to the load balancer"
+  }
+
+  assert {
+    condition     = toset([for r in aws_wafv2_web_acl.this[0].rule : r.name]) == toset(["aws-common", "aws-known-bad-inputs", "aws-ip-reputation", "aws-anonymous-ip", "rate-limit-per-ip"])
+    error_message = "managed and rate-limit rules must be present"
+  }
+
+  assert {
+    condition     = startswith(aws_cloudwatch_log_group.waf[0].name, "aws-waf-logs-") && aws_cloudwatch_log_group.waf[0].kms_key_id == var.kms_key_arn
+    error_message = "WAF logs to an encrypted aws-waf-logs- group"
+  }
+}
+
+run "waf_can_be_turned_off" {
+  command = plan
+
+  variables {
+    waf_enabled = false
+  }
+
+  assert {
+    condition     = length(aws_wafv2_web_acl.this) == 0 && length(aws_wafv2_web_acl_association.this) == 0 && length(aws_cloudwatch_log_group.waf) == 0
+    error_message = "no WAF resources when disabled"
+  }
+}
+
+run "public_image_needs_no_ecr_permissions" {
+  command = apply
+
+  variables {
+    container_image = "ghcr.io/artificien/orchestration@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+    secrets         = {}
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Sid] == ["WriteServiceLogs"]
+    error_message = "without ECR or secrets the execution role only writes logs"
+  }
+}
+
+run "rejects_latest_image" {
+  command = plan
+
+  variables {
+    container_image = "artificien/orchestration:latest"
+  }
+
+  expect_failures = [var.container_image]
+}
+
+run "rejects_unpinned_image" {
+  command = plan
+
+  variables {
+    container_image = "artificien/orchestration"
+  }
+
+  expect_failures = [var.container_image]
+}
+
+run "rejects_plain_value_as_secret" {
+  command = plan
+
+  variables {
+    secrets = { DB_PASSWORD = "hunter2" }
+  }
+
+  expect_failures = [var.secrets]
+}
