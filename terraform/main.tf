@@ -60,11 +60,236 @@ module "cognito" {
   default_datasets          = var.default_datasets
   log_retention_days        = var.log_retention_days
 
-  password_minimum_length  = var.password_minimum_length
-  deletion_protection      = local.is_prod
-  domain_prefix            = var.cognito_domain_prefix
-  jupyterhub_callback_urls = var.jupyterhub_callback_urls
-  jupyterhub_logout_urls   = var.jupyterhub_logout_urls
+  password_minimum_length = var.password_minimum_length
+  deletion_protection     = local.is_prod
+  domain_prefix           = var.cognito_domain_prefix
+  # JupyterHub's OAuth client follows its domain; passed as a value, not from the jupyterhub
+  # module's outputs, because that module needs this client's id (no cycle).
+  jupyterhub_callback_urls = ["https://${var.jupyter_domain}/hub/oauth_callback"]
+  jupyterhub_logout_urls   = ["https://${var.jupyter_domain}"]
 
   tags = local.tags
+}
+
+module "storage" {
+  source = "../modules/storage"
+
+  name                               = local.name
+  account_id                         = data.aws_caller_identity.current.account_id
+  kms_key_arn                        = module.kms.key_arn
+  force_destroy                      = var.storage_force_destroy
+  noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
+  tags                               = local.tags
+}
+
+module "sample_data" {
+  source = "../modules/sample_data"
+
+  name                     = local.name
+  package                  = var.lambda_packages["sample_data"]
+  kms_key_arn              = module.kms.key_arn
+  dataset_table_name       = module.dynamodb.dataset_table_name
+  dataset_table_stream_arn = module.dynamodb.dataset_table_stream_arn
+  sample_data_bucket_name  = module.storage.sample_data_bucket_name
+  sample_data_bucket_arn   = module.storage.sample_data_bucket_arn
+  default_sample_rows      = var.default_sample_rows
+  max_sample_rows          = var.max_sample_rows
+  log_retention_days       = var.log_retention_days
+  tags                     = local.tags
+}
+
+module "model_api" {
+  source = "../modules/model_api"
+
+  name           = local.name
+  kms_key_arn    = module.kms.key_arn
+  lambda_package = var.lambda_packages["model_api"]
+  model_table = {
+    name = module.dynamodb.model_table_name
+    arn  = module.dynamodb.model_table_arn
+  }
+  models_bucket = {
+    name = module.storage.models_bucket_name
+    arn  = module.storage.models_bucket_arn
+  }
+  cognito = {
+    user_pool_endpoint = module.cognito.user_pool_endpoint
+    client_ids         = [module.cognito.web_client_id]
+  }
+  cors_allowed_origins   = var.model_api_cors_allowed_origins
+  throttling_rate_limit  = var.model_api_throttling.rate_limit
+  throttling_burst_limit = var.model_api_throttling.burst_limit
+  custom_domain          = var.model_api_custom_domain
+  log_retention_days     = var.log_retention_days
+  tags                   = local.tags
+}
+
+module "network" {
+  source = "../modules/network"
+
+  name                        = local.name
+  region                      = var.aws_region
+  kms_key_arn                 = module.kms.key_arn
+  cidr_block                  = var.vpc_cidr_block
+  nat_gateway_enabled         = var.nat_gateway_enabled
+  single_nat_gateway          = var.single_nat_gateway
+  interface_endpoints_enabled = var.interface_endpoints_enabled
+  flow_log_retention_days     = var.log_retention_days
+  tags                        = local.tags
+}
+
+module "ecs_cluster" {
+  source = "../modules/ecs_cluster"
+
+  name                = local.name
+  kms_key_arn         = module.kms.key_arn
+  vpc_id              = module.network.vpc_id
+  private_subnet_ids  = module.network.private_subnet_ids
+  log_retention_days  = var.log_retention_days
+  database            = var.pygrid_database
+  deletion_protection = local.is_prod
+  tags                = local.tags
+}
+
+module "pygrid_node" {
+  source = "../modules/pygrid_node"
+
+  name               = local.name
+  region             = var.aws_region
+  vpc_id             = module.network.vpc_id
+  public_subnet_ids  = module.network.public_subnet_ids
+  private_subnet_ids = module.network.private_subnet_ids
+  cluster_arn        = module.ecs_cluster.cluster_arn
+  database = {
+    endpoint          = module.ecs_cluster.database_endpoint
+    port              = module.ecs_cluster.database_port
+    name              = module.ecs_cluster.database_name
+    master_secret_arn = module.ecs_cluster.database_master_secret_arn
+    security_group_id = module.ecs_cluster.database_security_group_id
+  }
+  container_image                = var.pygrid_container_image
+  container_image_repository_arn = var.pygrid_container_image_repository_arn
+  cpu                            = var.pygrid_node_cpu
+  memory                         = var.pygrid_node_memory
+  nodes_domain                   = var.pygrid_nodes_domain
+  certificate_arn                = var.pygrid_nodes_certificate_arn
+  route53_zone_id                = var.pygrid_nodes_route53_zone_id
+  logs_bucket_name               = module.storage.logs_bucket_name
+  kms_key_arn                    = module.kms.key_arn
+  log_retention_days             = var.log_retention_days
+  is_prod                        = local.is_prod
+  tags                           = local.tags
+}
+
+module "orchestration" {
+  source = "../modules/orchestration"
+
+  name        = local.name
+  account_id  = data.aws_caller_identity.current.account_id
+  region      = var.aws_region
+  kms_key_arn = module.kms.key_arn
+  network = {
+    vpc_id             = module.network.vpc_id
+    vpc_cidr_block     = module.network.vpc_cidr_block
+    public_subnet_ids  = module.network.public_subnet_ids
+    private_subnet_ids = module.network.private_subnet_ids
+  }
+  cluster = {
+    name = module.ecs_cluster.cluster_name
+    arn  = module.ecs_cluster.cluster_arn
+  }
+  pygrid = {
+    task_definition_family = module.pygrid_node.task_definition_family
+    task_role_arn          = module.pygrid_node.task_role_arn
+    execution_role_arn     = module.pygrid_node.execution_role_arn
+    listener_arn           = module.pygrid_node.listener_arn
+    security_group_id      = module.pygrid_node.security_group_id
+    container_name         = module.pygrid_node.container_name
+    container_port         = module.pygrid_node.container_port
+    nodes_domain           = module.pygrid_node.nodes_domain
+  }
+  tables = {
+    user_table_name    = module.dynamodb.user_table_name
+    user_table_arn     = module.dynamodb.user_table_arn
+    model_table_name   = module.dynamodb.model_table_name
+    model_table_arn    = module.dynamodb.model_table_arn
+    dataset_table_name = module.dynamodb.dataset_table_name
+    dataset_table_arn  = module.dynamodb.dataset_table_arn
+    index_arns         = values(module.dynamodb.index_arns)
+  }
+  models_bucket = {
+    name = module.storage.models_bucket_name
+    arn  = module.storage.models_bucket_arn
+  }
+  cognito = {
+    user_pool_id  = module.cognito.user_pool_id
+    web_client_id = module.cognito.web_client_id
+  }
+  logs_bucket_name    = module.storage.logs_bucket_name
+  container_image     = var.orchestration_image
+  certificate_arn     = var.orchestration_certificate_arn
+  desired_count       = var.orchestration_desired_count
+  log_retention_days  = var.log_retention_days
+  deletion_protection = local.is_prod
+  tags                = local.tags
+
+  # On real AWS the load balancer checks it can write its access logs when it is created.
+  depends_on = [module.storage]
+}
+
+module "jupyterhub" {
+  source = "../modules/jupyterhub"
+  count  = var.jupyterhub_enabled ? 1 : 0
+
+  name        = local.name
+  region      = var.aws_region
+  kms_key_arn = module.kms.key_arn
+  vpc_id      = module.network.vpc_id
+  subnet_id   = module.network.public_subnet_ids[0]
+  sample_data_bucket = {
+    name = module.storage.sample_data_bucket_name
+    arn  = module.storage.sample_data_bucket_arn
+  }
+  tutorials_bucket = {
+    name = module.storage.tutorials_bucket_name
+    arn  = module.storage.tutorials_bucket_arn
+  }
+  cognito = {
+    hosted_ui_base_url = module.cognito.hosted_ui_base_url
+    client_id          = module.cognito.jupyterhub_client_id
+  }
+  cognito_client_secret       = module.cognito.jupyterhub_client_secret
+  jupyter_domain              = var.jupyter_domain
+  letsencrypt_email           = var.letsencrypt_email
+  dns_record_enabled          = var.jupyterhub_route53_zone_id != null
+  route53_zone_id             = var.jupyterhub_route53_zone_id
+  instance_type               = var.jupyterhub_instance_type
+  volume_size                 = var.jupyterhub_volume_size
+  ami_id                      = var.jupyterhub_ami_id
+  ami_filter                  = { name_pattern = var.jupyterhub_ami_name_pattern }
+  admin_users                 = var.jupyterhub_admin_users
+  secret_recovery_window_days = var.jupyterhub_secret_recovery_window_days
+  tags                        = local.tags
+}
+
+module "amplify" {
+  source = "../modules/amplify"
+  count  = var.amplify_enabled ? 1 : 0
+
+  name           = local.name
+  account_id     = data.aws_caller_identity.current.account_id
+  region         = var.aws_region
+  repository_url = var.website_repository_url
+  repository_token = {
+    ssm_parameter_name          = var.amplify_repository_token_ssm_parameter
+    secrets_manager_secret_name = var.amplify_repository_token_secret_name
+  }
+  branches = var.website_branches
+  cognito = {
+    user_pool_id     = module.cognito.user_pool_id
+    web_client_id    = module.cognito.web_client_id
+    identity_pool_id = module.cognito.identity_pool_id
+  }
+  custom_domain = var.website_custom_domain
+  tags          = local.tags
 }

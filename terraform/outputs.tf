@@ -103,3 +103,260 @@ output "post_confirmation_function_name" {
   description = "Lambda that writes a new user's row after sign-up."
   value       = module.cognito.post_confirmation_function_name
 }
+
+# Storage and sample data -------------------------------------------------------------------------
+
+output "sample_data_bucket_name" {
+  description = "Sample-data bucket (<dataset_id>.csv)."
+  value       = module.storage.sample_data_bucket_name
+}
+
+output "sample_data_bucket_arn" {
+  description = "ARN of the sample-data bucket."
+  value       = module.storage.sample_data_bucket_arn
+}
+
+output "tutorials_bucket_name" {
+  description = "Tutorials bucket."
+  value       = module.storage.tutorials_bucket_name
+}
+
+output "tutorials_bucket_arn" {
+  description = "ARN of the tutorials bucket."
+  value       = module.storage.tutorials_bucket_arn
+}
+
+output "models_bucket_name" {
+  description = "Trained-models bucket (<owner>/<model_id>/<version>.pkl)."
+  value       = module.storage.models_bucket_name
+}
+
+output "models_bucket_arn" {
+  description = "ARN of the trained-models bucket."
+  value       = module.storage.models_bucket_arn
+}
+
+output "logs_bucket_name" {
+  description = "Access-log bucket (alb/, s3/)."
+  value       = module.storage.logs_bucket_name
+}
+
+output "logs_bucket_arn" {
+  description = "ARN of the access-log bucket."
+  value       = module.storage.logs_bucket_arn
+}
+
+output "sample_data_function_name" {
+  description = "Lambda that writes each new dataset's sample CSV."
+  value       = module.sample_data.function_name
+}
+
+output "sample_data_environment" {
+  description = "Environment of the sample-data Lambda (no secrets), for the local trigger runner."
+  value       = module.sample_data.environment_variables
+}
+
+output "sample_data_event_filter_pattern" {
+  description = "Filter of the dataset-stream mapping (JSON): only INSERT records."
+  value       = module.sample_data.event_filter_pattern
+}
+
+output "sample_data_failure_queue_url" {
+  description = "Queue of stream records that exhausted their retries."
+  value       = module.sample_data.failure_queue_url
+}
+
+# Model API ---------------------------------------------------------------------------------------
+
+output "model_api_endpoint" {
+  description = "Base URL of the model API (GET /models, GET /models/{model_id}/download)."
+  value       = module.model_api.api_endpoint
+}
+
+output "model_api_id" {
+  description = "Id of the model API (HTTP API)."
+  value       = module.model_api.api_id
+}
+
+output "model_api_function_name" {
+  description = "Lambda behind the model API."
+  value       = module.model_api.function_name
+}
+
+# Network, cluster, database ----------------------------------------------------------------------
+
+output "vpc_id" {
+  description = "Platform VPC."
+  value       = module.network.vpc_id
+}
+
+output "vpc_cidr_block" {
+  description = "CIDR of the platform VPC."
+  value       = module.network.vpc_cidr_block
+}
+
+output "public_subnet_ids" {
+  description = "Public subnets (load balancers, JupyterHub, NAT)."
+  value       = module.network.public_subnet_ids
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets (Fargate tasks, database)."
+  value       = module.network.private_subnet_ids
+}
+
+output "cluster_name" {
+  description = "ECS cluster of the orchestration node and the PyGrid nodes."
+  value       = module.ecs_cluster.cluster_name
+}
+
+output "cluster_arn" {
+  description = "ARN of the ECS cluster."
+  value       = module.ecs_cluster.cluster_arn
+}
+
+output "database_endpoint" {
+  description = "Writer endpoint of PyGrid's database."
+  value       = module.ecs_cluster.database_endpoint
+}
+
+output "database_port" {
+  description = "Port of PyGrid's database."
+  value       = module.ecs_cluster.database_port
+}
+
+output "database_name" {
+  description = "Database name of PyGrid."
+  value       = module.ecs_cluster.database_name
+}
+
+output "database_master_secret_arn" {
+  description = "Secrets Manager secret (managed by RDS) holding the master credentials; the ARN only."
+  value       = module.ecs_cluster.database_master_secret_arn
+}
+
+output "database_security_group_id" {
+  description = "Security group of PyGrid's database."
+  value       = module.ecs_cluster.database_security_group_id
+}
+
+output "database_cluster_identifier" {
+  description = "Identifier of PyGrid's Aurora cluster."
+  value       = module.ecs_cluster.database_cluster_identifier
+}
+
+# Orchestration node ------------------------------------------------------------------------------
+
+output "orchestration_service_url" {
+  description = "URL of the orchestration node."
+  value       = module.orchestration.service_url
+}
+
+output "orchestration_service_name" {
+  description = "ECS service of the orchestration node."
+  value       = module.orchestration.service_name
+}
+
+output "orchestration_load_balancer_arn" {
+  description = "Load balancer of the orchestration node."
+  value       = module.orchestration.load_balancer_arn
+}
+
+output "orchestration_listener_arn" {
+  description = "Listener that serves the orchestration node."
+  value       = module.orchestration.listener_arn
+}
+
+output "orchestration_target_group_arn" {
+  description = "Target group of the orchestration tasks."
+  value       = module.orchestration.target_group_arn
+}
+
+output "orchestration_load_balancer_security_group_id" {
+  description = "Security group of the orchestration load balancer."
+  value       = module.orchestration.load_balancer_security_group_id
+}
+
+output "orchestration_service_security_group_id" {
+  description = "Security group of the orchestration tasks."
+  value       = module.orchestration.service_security_group_id
+}
+
+output "orchestration_task_role_arn" {
+  description = "Task role of the orchestration node."
+  value       = module.orchestration.task_role_arn
+}
+
+# PyGrid nodes ------------------------------------------------------------------------------------
+
+output "pygrid_node_manager" {
+  description = "Everything the PyGrid node manager reads (artificien-infra nodes, the orchestration node)."
+  value = {
+    environment            = var.environment
+    region                 = var.aws_region
+    cluster_name           = module.ecs_cluster.cluster_name
+    cluster_arn            = module.ecs_cluster.cluster_arn
+    subnet_ids             = module.network.private_subnet_ids
+    security_group_id      = module.pygrid_node.security_group_id
+    vpc_id                 = module.network.vpc_id
+    listener_arn           = module.pygrid_node.listener_arn
+    task_definition_family = module.pygrid_node.task_definition_family
+    container_name         = module.pygrid_node.container_name
+    container_port         = module.pygrid_node.container_port
+    nodes_domain           = module.pygrid_node.nodes_domain
+    dataset_table_name     = module.dynamodb.dataset_table_name
+    url_scheme             = module.pygrid_node.url_scheme
+  }
+}
+
+output "pygrid_nodes_load_balancer_dns_name" {
+  description = "DNS name of the shared PyGrid nodes load balancer (target of *.<nodes domain>)."
+  value       = module.pygrid_node.load_balancer_dns_name
+}
+
+# JupyterHub and the website ----------------------------------------------------------------------
+
+output "jupyterhub_url" {
+  description = "Where data scientists open JupyterHub; null when it is off."
+  value       = try(module.jupyterhub[0].url, null)
+}
+
+output "jupyterhub_instance_id" {
+  description = "EC2 instance of JupyterHub (SSM Session Manager target)."
+  value       = try(module.jupyterhub[0].instance_id, null)
+}
+
+output "jupyterhub_public_ip" {
+  description = "Elastic IP of JupyterHub (point jupyter_domain at it when DNS is elsewhere)."
+  value       = try(module.jupyterhub[0].public_ip, null)
+}
+
+output "jupyterhub_security_group_id" {
+  description = "Security group of JupyterHub."
+  value       = try(module.jupyterhub[0].security_group_id, null)
+}
+
+output "jupyterhub_role_name" {
+  description = "Instance role of JupyterHub."
+  value       = try(module.jupyterhub[0].role_name, null)
+}
+
+output "jupyterhub_client_secret_arn" {
+  description = "Secrets Manager secret holding JupyterHub's OAuth client secret (the ARN only)."
+  value       = try(module.jupyterhub[0].client_secret_arn, null)
+}
+
+output "amplify_app_id" {
+  description = "Amplify app of the website; null when Amplify is off."
+  value       = try(module.amplify[0].app_id, null)
+}
+
+output "amplify_default_domain" {
+  description = "Amplify's default domain of the website."
+  value       = try(module.amplify[0].default_domain, null)
+}
+
+output "amplify_branch_urls" {
+  description = "Branch => URL of each deployed stage of the website."
+  value       = try(module.amplify[0].branch_urls, null)
+}

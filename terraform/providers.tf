@@ -15,7 +15,8 @@ provider "aws" {
   skip_metadata_api_check     = local.emulated
   skip_region_validation      = local.emulated
   s3_use_path_style           = local.emulated
-  max_retries                 = local.emulated ? 1 : null
+  # A few retries ride out a dropped loopback connection without hanging on a missing API.
+  max_retries = local.emulated ? 3 : null
 
   endpoints {
     acm             = local.endpoint
@@ -41,6 +42,7 @@ provider "aws" {
     sqs             = local.endpoint
     ssm             = local.endpoint
     sts             = local.endpoint
+    wafv2           = local.endpoint
   }
 
   default_tags {

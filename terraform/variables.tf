@@ -76,18 +76,7 @@ variable "cognito_domain_prefix" {
   }
 }
 
-variable "jupyterhub_callback_urls" {
-  description = "OAuth callback URLs of JupyterHub (https://<hub>/hub/oauth_callback)."
-  type        = list(string)
-  nullable    = false
-}
 
-variable "jupyterhub_logout_urls" {
-  description = "Sign-out redirect URLs of JupyterHub."
-  type        = list(string)
-  default     = []
-  nullable    = false
-}
 
 variable "default_datasets" {
   description = "Dataset ids every new account may use (datasets_purchased)."
@@ -105,4 +94,323 @@ variable "password_minimum_length" {
     condition     = var.password_minimum_length >= 8 && var.password_minimum_length <= 99
     error_message = "password_minimum_length must be 8-99."
   }
+}
+
+# Storage and sample data -------------------------------------------------------------------------
+
+variable "storage_force_destroy" {
+  description = "Let destroy delete non-empty buckets. Only for the throw-away local env."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days an overwritten or deleted S3 object version is kept."
+  type        = number
+  default     = 90
+  nullable    = false
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days
+    error_message = "noncurrent_version_expiration_days must be a whole number >= 1."
+  }
+}
+
+variable "default_sample_rows" {
+  description = "Rows of a sample dataset whose item has no num_devices."
+  type        = number
+  default     = 1000
+  nullable    = false
+
+  validation {
+    condition     = var.default_sample_rows >= 0 && floor(var.default_sample_rows) == var.default_sample_rows
+    error_message = "default_sample_rows must be a whole number >= 0."
+  }
+}
+
+variable "max_sample_rows" {
+  description = "Upper bound on the rows of any sample dataset."
+  type        = number
+  default     = 1000000
+  nullable    = false
+
+  validation {
+    condition     = var.max_sample_rows >= 1 && var.max_sample_rows <= 10000000 && floor(var.max_sample_rows) == var.max_sample_rows
+    error_message = "max_sample_rows must be a whole number between 1 and 10000000."
+  }
+}
+
+# Model API ---------------------------------------------------------------------------------------
+
+variable "model_api_cors_allowed_origins" {
+  description = "Website origins allowed to call the model API from a browser."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for o in var.model_api_cors_allowed_origins : can(regex("^(https://[A-Za-z0-9.-]+(:[0-9]+)?|http://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?)$", o))])
+    error_message = "model_api_cors_allowed_origins must be https origins without a path (http only for localhost)."
+  }
+}
+
+variable "model_api_throttling" {
+  description = "Stage-wide throttling of the model API (requests per second, burst)."
+  type = object({
+    rate_limit  = optional(number, 20)
+    burst_limit = optional(number, 40)
+  })
+  default  = {}
+  nullable = false
+}
+
+variable "model_api_custom_domain" {
+  description = "Optional custom domain (regional ACM certificate) for the model API; null uses the execute-api URL."
+  type = object({
+    domain_name     = string
+    certificate_arn = string
+  })
+  default = null
+}
+
+# Network, cluster, database, orchestration -------------------------------------------------------
+
+variable "vpc_cidr_block" {
+  description = "IPv4 CIDR of the platform VPC."
+  type        = string
+  default     = "10.20.0.0/16"
+
+  validation {
+    condition     = can(cidrnetmask(var.vpc_cidr_block))
+    error_message = "vpc_cidr_block must be an IPv4 CIDR."
+  }
+}
+
+variable "nat_gateway_enabled" {
+  description = "NAT gateways for the private subnets (the Fargate tasks pull images and call AWS through them)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "single_nat_gateway" {
+  description = "One shared NAT gateway instead of one per zone (cheaper, one zone's outage away from losing egress)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "interface_endpoints_enabled" {
+  description = "Interface VPC endpoints for the AWS APIs the tasks call (saves NAT traffic, costs per hour)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "pygrid_database" {
+  description = "Sizing of PyGrid's Aurora Serverless v2 PostgreSQL (see modules/ecs_cluster)."
+  type = object({
+    min_capacity              = optional(number, 0.5)
+    max_capacity              = optional(number, 4)
+    instance_count            = optional(number, 1)
+    backup_retention_days     = optional(number, 14)
+    monitoring_interval       = optional(number, 60)
+    performance_insights_days = optional(number, 7)
+  })
+  # Written out in full so that a checkov scan of the root sees the backup and monitoring values.
+  default = {
+    min_capacity              = 0.5
+    max_capacity              = 4
+    instance_count            = 1
+    backup_retention_days     = 14
+    monitoring_interval       = 60
+    performance_insights_days = 7
+  }
+  nullable = false
+}
+
+variable "orchestration_image" {
+  description = "Orchestration node image, pinned by tag or digest (never latest)."
+  type        = string
+
+  validation {
+    condition     = can(regex("(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$", var.orchestration_image)) && !can(regex(":latest$", var.orchestration_image))
+    error_message = "orchestration_image must be pinned by tag (not latest) or digest."
+  }
+}
+
+variable "orchestration_certificate_arn" {
+  description = "ACM certificate of the orchestration HTTPS listener; null only in local (the emulator cannot issue certificates)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.environment == "local" || var.orchestration_certificate_arn != null
+    error_message = "orchestration_certificate_arn is required outside local."
+  }
+}
+
+variable "orchestration_desired_count" {
+  description = "Number of orchestration tasks."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.orchestration_desired_count >= 1 && floor(var.orchestration_desired_count) == var.orchestration_desired_count
+    error_message = "orchestration_desired_count must be a whole number >= 1."
+  }
+}
+
+# PyGrid nodes ------------------------------------------------------------------------------------
+
+variable "pygrid_container_image" {
+  description = "PyGrid node image, pinned by tag or digest."
+  type        = string
+  default     = "openmined/grid-node:production"
+}
+
+variable "pygrid_container_image_repository_arn" {
+  description = "ECR repository of the PyGrid image (pull rights); null for a public image."
+  type        = string
+  default     = null
+}
+
+variable "pygrid_node_cpu" {
+  description = "Fargate CPU units of one PyGrid node."
+  type        = number
+  default     = 512
+}
+
+variable "pygrid_node_memory" {
+  description = "Memory (MiB) of one PyGrid node."
+  type        = number
+  default     = 1024
+}
+
+variable "pygrid_nodes_domain" {
+  description = "Node host names are <app-slug>.<this> (a wildcard record points at the shared load balancer)."
+  type        = string
+}
+
+variable "pygrid_nodes_route53_zone_id" {
+  description = "Hosted zone for the *.<nodes domain> alias record; null when DNS is managed elsewhere."
+  type        = string
+  default     = null
+}
+
+variable "pygrid_nodes_certificate_arn" {
+  description = "ACM certificate for *.<nodes domain>; null only in local (the emulator has no ACM: HTTP listener)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.environment == "local" || var.pygrid_nodes_certificate_arn != null
+    error_message = "pygrid_nodes_certificate_arn is required outside local."
+  }
+}
+
+# JupyterHub --------------------------------------------------------------------------------------
+
+variable "jupyterhub_enabled" {
+  description = "Deploy the JupyterHub host."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "jupyter_domain" {
+  description = "DNS name of JupyterHub (Let's Encrypt certificate, Cognito callback https://<this>/hub/oauth_callback)."
+  type        = string
+}
+
+variable "letsencrypt_email" {
+  description = "Let's Encrypt contact address for the JupyterHub certificate."
+  type        = string
+}
+
+variable "jupyterhub_route53_zone_id" {
+  description = "Hosted zone of jupyter_domain; null: DNS managed elsewhere."
+  type        = string
+  default     = null
+}
+
+variable "jupyterhub_instance_type" {
+  description = "JupyterHub instance type."
+  type        = string
+  default     = "t3.large"
+}
+
+variable "jupyterhub_volume_size" {
+  description = "JupyterHub root volume, GiB."
+  type        = number
+  default     = 50
+}
+
+variable "jupyterhub_ami_id" {
+  description = "JupyterHub AMI; null: the newest AMI matching jupyterhub_ami_name_pattern (Canonical)."
+  type        = string
+  default     = null
+}
+
+variable "jupyterhub_ami_name_pattern" {
+  description = "AMI name pattern looked up when jupyterhub_ami_id is null."
+  type        = string
+  default     = "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*"
+}
+
+variable "jupyterhub_admin_users" {
+  description = "Cognito user names that administer JupyterHub."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "jupyterhub_secret_recovery_window_days" {
+  description = "Recovery window of the OAuth client secret in Secrets Manager (0 deletes at once)."
+  type        = number
+  default     = 30
+}
+
+# Website (Amplify) -------------------------------------------------------------------------------
+
+variable "amplify_enabled" {
+  description = "Host the website on Amplify (the emulator has no Amplify: off in local)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "website_repository_url" {
+  description = "https URL of the website's Git repository."
+  type        = string
+  default     = null
+}
+
+variable "website_branches" {
+  description = "Git branch => stage (dev|staging|prod), e.g. { master = \"dev\" }."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "amplify_repository_token_ssm_parameter" {
+  description = "Name of the SSM SecureString parameter holding the repository access token."
+  type        = string
+  default     = null
+}
+
+variable "amplify_repository_token_secret_name" {
+  description = "Name of the Secrets Manager secret holding the repository access token."
+  type        = string
+  default     = null
+}
+
+variable "website_custom_domain" {
+  description = "Optional custom domain of the website; sub_domains maps branch => prefix."
+  type = object({
+    domain_name = string
+    sub_domains = map(string)
+  })
+  default = null
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import subprocess
 import sys
 from collections.abc import Callable
 
@@ -18,11 +19,14 @@ from rich.table import Table
 
 from artificien_infra import checks, deploy, docs, local, packaging, state
 from artificien_infra.config import ENVIRONMENTS, LOCAL, ConfigError, Context
+from artificien_infra.nodes_cli import nodes
+from artificien_infra.sample_data_cli import sample_data
 from artificien_infra.summary import DRIFT_COLUMNS, PlanSummary, render
 from artificien_infra.terraform import TerraformError
 
 err = Console(stderr=True, highlight=False)
 EXIT_CHANGES = 2
+TRIGGERS = "triggers"
 
 env_option = click.option(
     "--env",
@@ -305,6 +309,45 @@ def local_status() -> None:
     click.echo(url)
 
 
+# Outputs the trigger runner needs; none is sensitive.
+TRIGGER_OUTPUTS = (
+    "dataset_table_name",
+    "dataset_table_stream_arn",
+    "sample_data_bucket_name",
+    "sample_data_environment",
+    "sample_data_event_filter_pattern",
+)
+
+
+@local_group.command("triggers")
+@click.option("--background", is_flag=True, help="Run detached; `local down` stops it.")
+@click.option("--once", is_flag=True, help="Deliver what is in the stream now, then exit.")
+@handled
+def local_triggers(background: bool, once: bool) -> None:
+    """Feed the dataset stream to the sample-data handler, as Lambda would (the emulator runs
+    no Lambda code)."""
+    ctx = context()
+    url = deploy.endpoint_for(ctx, LOCAL)
+    values = deploy.read_outputs(LOCAL, ctx)
+    missing = [name for name in TRIGGER_OUTPUTS if name not in values]
+    if missing:
+        raise ConfigError(f"outputs {', '.join(missing)} are missing: run `make apply` first")
+    ctx.paths.local_dir.mkdir(parents=True, exist_ok=True)
+    outputs_file = ctx.paths.local_dir / "triggers-outputs.json"
+    outputs_file.write_text(json.dumps({k: values[k] for k in TRIGGER_OUTPUTS}, indent=2))
+    argv = [sys.executable, "-m", "artificien_infra.triggers", "--endpoint-url", url,
+            "--outputs-json", str(outputs_file),
+            "--state-file", str(ctx.paths.local_dir / "triggers-positions.json")]  # fmt: skip
+    if background:
+        local.stop(ctx, TRIGGERS)  # restart: the outputs may have changed with this apply
+        proc = local.spawn(ctx, TRIGGERS, argv)
+        err.print(f"trigger runner running (pid {proc.pid}, log {proc.log})")
+        return
+    if once:
+        argv.append("--once")
+    sys.exit(subprocess.call(argv))  # noqa: S603 - our own module, fixed argv
+
+
 # remote state -----------------------------------------------------------------------------------
 
 
@@ -332,18 +375,6 @@ def bootstrap(env: str, region: str, profile: str | None, bucket: str | None) ->
     err.print(f"state bucket {name} {'created' if created else 'checked'}; wrote {path}")
 
 
-def _register_extensions() -> None:
-    """Commands that live next to the code they drive."""
-    from artificien_infra.nodes_cli import nodes
-    from artificien_infra.sample_data_cli import sample_data
-    from artificien_infra.triggers import triggers
-
-    main.add_command(sample_data)
-    main.add_command(nodes)
-    local_group.add_command(triggers)
-
-
-try:
-    _register_extensions()
-except ImportError as missing:  # pragma: no cover - only while a module is being written
-    err.print(f"[yellow]warning:[/yellow] command unavailable: {missing}")
+# Commands that live next to the code they drive.
+main.add_command(sample_data)
+main.add_command(nodes)

@@ -178,6 +178,8 @@ def up(ctx: Context, wait: float = 60.0) -> tuple[str, bool]:
         ]
         proc = spawn(ctx, EMULATOR, argv)
         started = True
+        # a new emulator has new streams: positions saved against the old ones mean nothing
+        (ctx.paths.local_dir / "triggers-positions.json").unlink(missing_ok=True)
         deadline = time.monotonic() + wait
         while not responds(url):
             if not _alive(proc.pid) or time.monotonic() > deadline:

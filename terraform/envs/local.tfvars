@@ -2,7 +2,31 @@
 # The wrapper injects environment, aws_endpoint_url and lambda_packages.
 aws_region = "us-east-1"
 
-# Identity: the hosted UI and JupyterHub are reached on localhost.
-cognito_domain_prefix    = "artificien-local-auth"
-jupyterhub_callback_urls = ["http://localhost:8000/hub/oauth_callback"]
-jupyterhub_logout_urls   = ["http://localhost:8000/hub/logout"]
+cognito_domain_prefix = "artificien-local-auth"
+
+# Storage: the local env is throw-away, so destroy may empty its buckets; small samples keep
+# local runs quick.
+storage_force_destroy = true
+max_sample_rows       = 100000
+
+# Model API: the website's dev server.
+model_api_cors_allowed_origins = ["http://localhost:3000"]
+
+# Compute: nothing runs on the emulator, so no NAT gateways or interface endpoints; no
+# certificates either (the emulator cannot issue them): the load balancers listen on plain HTTP.
+nat_gateway_enabled         = false
+interface_endpoints_enabled = false
+orchestration_image         = "artificien/orchestration:0.1.0"
+
+# PyGrid nodes answer on <app>.nodes.artificien.local (HTTP, see above).
+pygrid_nodes_domain = "nodes.artificien.local"
+
+# JupyterHub: the host is created but never boots on the emulator. moto ships no Ubuntu 22.04
+# image, so the lookup uses one it has.
+jupyter_domain                         = "jupyter.local.artificien.test"
+letsencrypt_email                      = "ops@artificien.test"
+jupyterhub_ami_name_pattern            = "ubuntu/images/hvm-ssd/ubuntu-xenial-16.04-amd64-server-*"
+jupyterhub_secret_recovery_window_days = 0
+
+# The emulator has no Amplify: the website is not hosted locally.
+amplify_enabled = false

@@ -1,7 +1,29 @@
 aws_region         = "us-east-1"
 log_retention_days = 731
 
-cognito_domain_prefix    = "artificien-auth"
-jupyterhub_callback_urls = ["https://jupyter.artificien.com/hub/oauth_callback"]
-jupyterhub_logout_urls   = ["https://jupyter.artificien.com/hub/logout"]
-password_minimum_length  = 14
+cognito_domain_prefix   = "artificien-auth"
+password_minimum_length = 14
+
+noncurrent_version_expiration_days = 365
+model_api_cors_allowed_origins     = ["https://artificien.com"]
+model_api_throttling               = { rate_limit = 50, burst_limit = 100 }
+
+# Compute. Replace the certificate ARNs, domains and image digest with your account's before the
+# first apply.
+nat_gateway_enabled           = true
+single_nat_gateway            = false
+interface_endpoints_enabled   = true
+orchestration_image           = "artificien/orchestration@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+orchestration_certificate_arn = "arn:aws:acm:us-east-1:111111111111:certificate/replace-me-prod-orchestration"
+orchestration_desired_count   = 2
+pygrid_database               = { instance_count = 2, max_capacity = 16 }
+
+pygrid_nodes_domain          = "nodes.artificien.com"
+pygrid_nodes_certificate_arn = "arn:aws:acm:us-east-1:111111111111:certificate/replace-me-prod-nodes"
+
+jupyter_domain    = "jupyter.artificien.com"
+letsencrypt_email = "ops@artificien.com"
+
+website_repository_url                 = "https://github.com/artificien/website"
+amplify_repository_token_ssm_parameter = "/artificien/prod/website-repository-token"
+website_branches                       = { production = "prod" }
