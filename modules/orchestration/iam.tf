@@ -4,11 +4,17 @@ locals {
   elb_arn   = "arn:${local.partition}:elasticloadbalancing:${var.region}:${var.account_id}"
 
   # Services of this cluster; the orchestration service itself is excluded by an explicit deny.
-  cluster_services_arn    = "${local.ecs_arn}:service/${var.cluster.name}/*"
-  own_service_arn         = "${local.ecs_arn}:service/${var.cluster.name}/${var.name}-orchestration"
-  pygrid_task_definitions = "${local.ecs_arn}:task-definition/${var.pygrid.task_definition_family}:*"
-  pygrid_target_groups    = "${local.elb_arn}:targetgroup/${var.pygrid_target_group_prefix}*/*"
-  pygrid_listener_rules   = "${replace(var.pygrid.listener_arn, ":listener/", ":listener-rule/")}/*"
+  cluster_services_arn = "${local.ecs_arn}:service/${var.cluster.name}/*"
+  own_service_arn      = "${local.ecs_arn}:service/${var.cluster.name}/${var.name}-orchestration"
+  # The Terraform-owned template family and the per-app families the node manager derives
+  # from it (<family>-<app slug>).
+  pygrid_task_definitions = [
+    "${local.ecs_arn}:task-definition/${var.pygrid.task_definition_family}:*",
+    "${local.ecs_arn}:task-definition/${var.pygrid.task_definition_family}-*:*",
+  ]
+  pygrid_app_task_definitions = "${local.ecs_arn}:task-definition/${var.pygrid.task_definition_family}-*:*"
+  pygrid_target_groups        = "${local.elb_arn}:targetgroup/${var.pygrid_target_group_prefix}*/*"
+  pygrid_listener_rules       = "${replace(var.pygrid.listener_arn, ":listener/", ":listener-rule/")}/*"
 
   # Pull permissions only when the image lives in ECR (a public registry needs none).
   ecr_match          = regex("^(?:([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com/([^:@]+))?", var.container_image)
@@ -196,6 +202,32 @@ resource "aws_iam_role_policy" "task" {
         Resource = ["${local.ecs_arn}:task/${var.cluster.name}/*"]
       },
       {
+        # The node manager copies the template task definition into one family per app (a
+        # service cannot set NODE_ID per service). These four actions accept no resource ARN.
+        Sid    = "PygridAppTaskDefinitions"
+        Effect = "Allow"
+        Action = [
+          "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition",
+          "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions",
+        ]
+        Resource = ["*"]
+      },
+      {
+        Sid      = "DeletePygridAppTaskDefinitions"
+        Effect   = "Allow"
+        Action   = ["ecs:DeleteTaskDefinitions"]
+        Resource = [local.pygrid_app_task_definitions]
+      },
+      {
+        Sid      = "TagPygridAppTaskDefinitionsOnCreate"
+        Effect   = "Allow"
+        Action   = ["ecs:TagResource"]
+        Resource = [local.pygrid_app_task_definitions]
+        Condition = {
+          StringEquals = { "ecs:CreateAction" = "RegisterTaskDefinition" }
+        }
+      },
+      {
         Sid      = "NeverTouchOwnService"
         Effect   = "Deny"
         Action   = ["ecs:UpdateService", "ecs:DeleteService"]
@@ -246,6 +278,7 @@ resource "aws_iam_role_policy" "task" {
         Action = [
           "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules",
           "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+          "elasticloadbalancing:DescribeTags",
         ]
         Resource = ["*"] # Describe* actions of Elastic Load Balancing take no resource
       },

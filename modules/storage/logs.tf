@@ -98,6 +98,15 @@ locals {
   ]
 }
 
+locals {
+  # A load balancer writes <prefix>/AWSLogs/<account>/...: under alb/ itself, or under one
+  # sub-prefix per balancer (alb/orchestration, alb/nodes).
+  alb_log_objects = [
+    "${aws_s3_bucket.logs.arn}/alb/AWSLogs/${var.account_id}/*",
+    "${aws_s3_bucket.logs.arn}/alb/*/AWSLogs/${var.account_id}/*",
+  ]
+}
+
 resource "aws_s3_bucket_policy" "logs" {
   bucket = aws_s3_bucket.logs.id
   policy = jsonencode({
@@ -108,14 +117,14 @@ resource "aws_s3_bucket_policy" "logs" {
         Effect    = "Allow"
         Principal = { AWS = data.aws_elb_service_account.this.arn }
         Action    = "s3:PutObject"
-        Resource  = "${aws_s3_bucket.logs.arn}/alb/AWSLogs/${var.account_id}/*"
+        Resource  = local.alb_log_objects
       },
       {
         Sid       = "AlbAccessLogsDeliveryService"
         Effect    = "Allow"
         Principal = { Service = "logdelivery.elasticloadbalancing.amazonaws.com" }
         Action    = "s3:PutObject"
-        Resource  = "${aws_s3_bucket.logs.arn}/alb/AWSLogs/${var.account_id}/*"
+        Resource  = local.alb_log_objects
       },
       {
         Sid       = "DenyInsecureTransport"

@@ -34,6 +34,7 @@ class Deployed:
     endpoint_url: str
     outputs: dict = field(default_factory=dict)
     replan_exit: int | None = None
+    replan_output: str = ""
     region: str = "us-east-1"
 
     @property
@@ -92,7 +93,8 @@ def deployed(tmp_path_factory) -> Deployed:
         env.cli("apply", "--env", "local", check=True)
         out = env.cli("outputs", "--env", "local", "--json", "--show-sensitive", check=True)
         env.outputs = json.loads(out.stdout)
-        env.replan_exit = env.cli("plan", "--env", "local").returncode
+        replan = env.cli("plan", "--env", "local")
+        env.replan_exit, env.replan_output = replan.returncode, replan.stderr
         yield env
         env.cli("destroy", "--env", "local", check=True)
         tables = env.client("dynamodb").list_tables()["TableNames"]

@@ -231,7 +231,7 @@ run "task_role_is_scoped" {
   assert {
     condition = alltrue(flatten([
       for s in jsondecode(aws_iam_role_policy.task.policy).Statement : [
-        for a in s.Action : contains(["ecs:ListServices", "ecs:ListTasks", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"], a)
+        for a in s.Action : contains(["ecs:ListServices", "ecs:ListTasks", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeTags", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions"], a)
       ] if contains(s.Resource, "*")
     ]))
     error_message = "only actions without resource-level permissions may use *"
@@ -252,10 +252,20 @@ run "task_role_is_scoped" {
       Resource = ["arn:aws:ecs:us-east-1:123456789012:service/artificien-dev/*"]
       Condition = {
         ArnEquals = { "ecs:cluster" = "arn:aws:ecs:us-east-1:123456789012:cluster/artificien-dev" }
-        ArnLike   = { "ecs:task-definition" = "arn:aws:ecs:us-east-1:123456789012:task-definition/artificien-dev-pygrid-node:*" }
+        ArnLike = { "ecs:task-definition" = [
+          "arn:aws:ecs:us-east-1:123456789012:task-definition/artificien-dev-pygrid-node:*",
+          "arn:aws:ecs:us-east-1:123456789012:task-definition/artificien-dev-pygrid-node-*:*",
+        ] }
       }
     }
-    error_message = "services may be created only in this cluster and only from the PyGrid task family"
+    error_message = "services may be created only in this cluster and only from the PyGrid template family or its per-app copies"
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s if s.Sid == "DeletePygridAppTaskDefinitions"][0].Resource == [
+      "arn:aws:ecs:us-east-1:123456789012:task-definition/artificien-dev-pygrid-node-*:*",
+    ]
+    error_message = "the node manager may delete only the per-app task definitions, never the Terraform-owned template"
   }
 
   assert {

@@ -145,10 +145,10 @@ run "policies_enforce_tls_and_scope_log_delivery" {
   assert {
     condition = alltrue([
       for s in jsondecode(aws_s3_bucket_policy.logs.policy).Statement :
-      s.Resource == "${aws_s3_bucket.logs.arn}/alb/AWSLogs/111122223333/*" && s.Action == "s3:PutObject"
+      s.Resource == ["${aws_s3_bucket.logs.arn}/alb/AWSLogs/111122223333/*", "${aws_s3_bucket.logs.arn}/alb/*/AWSLogs/111122223333/*"] && s.Action == "s3:PutObject"
       if startswith(s.Sid, "AlbAccessLogs")
     ]) && length([for s in jsondecode(aws_s3_bucket_policy.logs.policy).Statement : s if startswith(s.Sid, "AlbAccessLogs")]) == 2
-    error_message = "ALB log delivery must be limited to PutObject under alb/AWSLogs/<account>/"
+    error_message = "ALB log delivery must be limited to PutObject under alb/[<balancer>/]AWSLogs/<account>/"
   }
   assert {
     condition = alltrue([
