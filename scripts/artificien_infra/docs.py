@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import subprocess
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,8 +162,10 @@ def diagram_dot(root: Path) -> str:
         '  edge [color="#4a6fa5", fontname="Helvetica", fontsize=8];',
     ]
     for name in sorted(names):
-        summary = _summary_line(root / "modules" / name)
-        label = f"{name}\\n{summary[:48]}" if summary else name
+        wrapped = textwrap.wrap(_summary_line(root / "modules" / name), width=30)
+        if len(wrapped) > 2:
+            wrapped = [wrapped[0], wrapped[1].rstrip(",;:") + "…"]
+        label = "\\n".join([name, *(line.replace('"', "'") for line in wrapped)])
         lines.append(f'  "{name}" [label="{label}"];')
     for edge in edges:
         shared = edge.source == "kms"  # everything is encrypted with it: draw it quietly
