@@ -1,8 +1,8 @@
 """Run every benchmark: ``python -m benchmarks``."""
 
-from benchmarks import sample_data
+from benchmarks import packaging, sample_data
 
-BENCHMARKS = [sample_data.main]
+BENCHMARKS = [packaging.main, sample_data.main]
 
 
 def main() -> None:
