@@ -52,6 +52,7 @@ resource "aws_rds_cluster_parameter_group" "this" {
 }
 
 resource "aws_rds_cluster" "this" {
+  # checkov:skip=CKV_AWS_139: deletion protection follows var.deletion_protection, which the root sets in prod; dev, staging and local must stay destroyable by `make destroy`
   # checkov:skip=CKV2_AWS_8: recovery is Aurora's continuous backup (backup_retention_days of point-in-time restore) plus a final snapshot in prod; an AWS Backup plan on top would duplicate it for a database that holds only PyGrid's training state.
   cluster_identifier              = "${var.name}-pygrid"
   engine                          = "aurora-postgresql"

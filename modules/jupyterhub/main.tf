@@ -49,6 +49,7 @@ data "aws_ami" "ubuntu" {
 }
 
 resource "aws_instance" "this" {
+  # checkov:skip=CKV_AWS_88: JupyterHub is reached straight from browsers and by Let's Encrypt's challenge, on a stable Elastic IP in a public subnet; its security group opens only 80 and 443, and operators use SSM Session Manager (no SSH)
   ami                         = var.ami_id != null ? var.ami_id : data.aws_ami.ubuntu[0].id
   instance_type               = var.instance_type
   subnet_id                   = var.subnet_id

@@ -11,6 +11,7 @@ locals {
 }
 
 resource "aws_security_group" "load_balancer" {
+  # checkov:skip=CKV_AWS_260: its only ingress is the listener rule below: 443 with a certificate, 80 only against the local emulator
   name        = "${var.name}-pygrid-nodes-lb"
   description = "Shared PyGrid nodes load balancer: listener from the internet, forwards only to node tasks"
   vpc_id      = var.vpc_id
@@ -18,6 +19,7 @@ resource "aws_security_group" "load_balancer" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "load_balancer_listener" {
+  # checkov:skip=CKV_AWS_260: the listener port is 443 wherever a certificate exists; it is 80 only against the local emulator (certificate_arn null), where nothing is reachable from outside loopback
   for_each = toset(var.ingress_cidr_blocks)
 
   security_group_id = aws_security_group.load_balancer.id
@@ -86,6 +88,7 @@ resource "aws_lb_listener" "https" {
 # The local emulator has no ACM to issue a certificate, so there (and only there: certificate_arn is
 # null nowhere else) the listener is plain HTTP on loopback.
 resource "aws_lb_listener" "http" {
+  # checkov:skip=CKV_AWS_2: exists only when certificate_arn is null, i.e. against the local emulator, which cannot issue certificates; every real environment requires a certificate (root validation) and gets the HTTPS listener instead
   # checkov:skip=CKV_AWS_103: same: the TLS policy applies to the HTTPS listener; this one exists only against the local emulator
   count = local.https ? 0 : 1
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -115,15 +116,63 @@ def _json_documents(text: str) -> list[dict]:
 
 def parse_checkov(stdout: str) -> dict[str, int]:
     """Sum checkov's JSON summary over every report it printed; raises on anything else."""
-    reports = _json_documents(stdout)
+    return _summarize(_json_documents(stdout))[0]
+
+
+def _summarize(reports: list[dict]) -> tuple[dict[str, int], list[dict]]:
     totals = {"passed": 0, "failed": 0, "skipped": 0, "parsing_errors": 0}
+    failed: list[dict] = []
     for report in reports:
         summary = report.get("summary")
         if summary is None:
             raise ValueError("no summary in checkov output")
         for key in totals:
             totals[key] += int(summary.get(key, 0))
-    return totals
+        failed += report.get("results", {}).get("failed_checks", [])
+    return totals, failed
+
+
+# Inline skips on a plan scan ---------------------------------------------------------------------
+# checkov maps plan resources back to their source to honour inline skips, but it matches them by
+# type and name only; with a resource named `this` in most modules it reads another module's
+# comments. The gate resolves each failed resource's address itself, through the module sources.
+
+_SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)\s*:\s*(\S.*)")
+_MODULE_SEGMENT = re.compile(r"module\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.")
+
+
+def _module_source(directory: Path, name: str) -> Path | None:
+    pattern = re.compile(rf'module\s+"{re.escape(name)}"\s*{{[^}}]*?source\s*=\s*"([^"]+)"', re.S)
+    for tf in sorted(directory.glob("*.tf")):
+        found = pattern.search(tf.read_text())
+        if found:
+            return (directory / found.group(1)).resolve()
+    return None
+
+
+def inline_skips(ctx: Context, address: str) -> dict[str, str]:
+    """check id -> reason, from the ``checkov:skip`` comments of the resource at ``address``."""
+    directory: Path | None = ctx.paths.terraform
+    rest = address
+    while directory is not None and (segment := _MODULE_SEGMENT.match(rest)):
+        directory = _module_source(directory, segment.group(1))
+        rest = rest[segment.end() :]
+    if directory is None or "." not in rest:
+        return {}
+    rtype, rname = rest.split(".", 1)
+    rname = rname.split("[", 1)[0]
+    header = re.compile(rf'^resource\s+"{re.escape(rtype)}"\s+"{re.escape(rname)}"\s*{{')
+    for tf in sorted(directory.glob("*.tf")):
+        lines = tf.read_text().splitlines()
+        for index, line in enumerate(lines):
+            if header.match(line):
+                body = []
+                for inner in lines[index + 1 :]:
+                    if inner.startswith("}"):
+                        break
+                    body.append(inner)
+                return {m.group(1): m.group(2) for m in map(_SKIP.search, body) if m}
+    return {}
 
 
 def run_checkov(
@@ -132,11 +181,12 @@ def run_checkov(
     label: str,
     run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
     output_files: tuple[str, ...] = (),
+    resolve_skips: bool = False,
 ) -> StepResult:
+    name = f"checkov {label}"
     cmd = [checkov_binary(ctx), *args, "--framework", "terraform", "terraform_plan"]
     cmd += ["--quiet", "--compact", "--skip-download"]
-    formats = tuple(dict.fromkeys(("json", *output_files)))
-    for fmt in formats:
+    for fmt in dict.fromkeys(("json", *output_files)):
         cmd += ["--output", fmt]
     reports_dir = None
     if output_files:
@@ -148,39 +198,26 @@ def run_checkov(
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE"}
     result = run(cmd, capture_output=True, text=True, check=False, cwd=ctx.paths.root, env=env)
     try:
-        counts = parse_checkov(result.stdout) if not output_files else _read_reports(reports_dir)
-    except (ValueError, json.JSONDecodeError, OSError) as err:
+        text = (reports_dir / "results_json.json").read_text() if reports_dir else result.stdout
+        counts, failed = _summarize(_json_documents(text))
+    except (ValueError, OSError) as err:
         tail = (result.stderr or result.stdout or "").strip()[-2000:]
-        return StepResult(f"checkov {label}", False, f"unreadable checkov result ({err}): {tail}")
+        return StepResult(name, False, f"unreadable checkov result ({err}): {tail}")
     if counts["passed"] + counts["failed"] == 0:
-        return StepResult(f"checkov {label}", False, "checkov ran no check", counts)
+        return StepResult(name, False, "checkov ran no check", counts)
     if counts["parsing_errors"]:
-        return StepResult(f"checkov {label}", False, "checkov could not parse files", counts)
-    ok = counts["failed"] == 0 and result.returncode == 0
-    detail = "" if ok else _failed_checks(result.stdout, reports_dir)
-    return StepResult(f"checkov {label}", ok, detail, counts)
-
-
-def _read_reports(reports_dir: Path | None) -> dict[str, int]:
-    assert reports_dir is not None
-    return parse_checkov((reports_dir / "results_json.json").read_text())
-
-
-def _failed_checks(stdout: str, reports_dir: Path | None) -> str:
-    try:
-        text = (reports_dir / "results_json.json").read_text() if reports_dir else stdout
-        reports = _json_documents(text)
-    except (OSError, ValueError):
-        return stdout[-2000:]
-    lines = []
-    for report in reports:
-        for failed in report.get("results", {}).get("failed_checks", []):
-            lines.append(
-                f"{failed['check_id']} {failed['resource']} "
-                f"({failed.get('file_path')}:{failed.get('file_line_range', ['?'])[0]}) "
-                f"{failed.get('check_name')}"
-            )
-    return "\n".join(lines)
+        return StepResult(name, False, "checkov could not parse files", counts)
+    if resolve_skips:
+        failed = [f for f in failed if f["check_id"] not in inline_skips(ctx, f["resource"])]
+        counts["skipped"] += counts["failed"] - len(failed)
+        counts["failed"] = len(failed)
+    lines = [
+        f"{f['check_id']} {f['resource']} ({f.get('file_path')}) {f.get('check_name')}"
+        for f in failed
+    ]
+    ok = not failed and counts["failed"] == 0 and (resolve_skips or result.returncode == 0)
+    detail = "\n".join(lines) or ("" if ok else f"checkov exited {result.returncode}")
+    return StepResult(name, ok, detail, counts)
 
 
 def check_checkov(
@@ -198,6 +235,7 @@ def check_checkov(
                 "plan",
                 run,
                 output_files,
+                resolve_skips=True,
             )
         )
     return results

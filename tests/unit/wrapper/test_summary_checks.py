@@ -113,3 +113,58 @@ def test_bad_mirror_or_port_settings_are_refused(monkeypatch, tmp_path):
     monkeypatch.setenv("ARTIFICIEN_LOCAL_PORT", "80")
     with pytest.raises(ConfigError, match="between 1024 and 65535"):
         Settings.from_env()
+
+
+def _tree_with_modules(ctx):
+    (ctx.paths.terraform / "main.tf").write_text(
+        'module "nodes" {\n  source = "../modules/nodes"\n  count  = 1\n}\n'
+        'module "other" {\n  source = "../modules/other"\n}\n'
+    )
+    nodes = ctx.paths.modules / "nodes"
+    nodes.mkdir()
+    (nodes / "main.tf").write_text(
+        'resource "aws_lb_listener" "http" {\n'
+        "  # checkov:skip=CKV_AWS_2: only against the local emulator\n"
+        "  count = 1\n}\n\n"
+        'module "fn" {\n  source = "../other"\n}\n'
+    )
+    other = ctx.paths.modules / "other"
+    other.mkdir()
+    (other / "main.tf").write_text(
+        'resource "aws_lb_listener" "http" {\n  port = 80\n}\n\n'
+        'resource "aws_security_group_rule" "in" {\n'
+        "  # checkov:skip=CKV_AWS_260: redirect only\n  for_each = {}\n}\n"
+    )
+
+
+def test_inline_skips_follow_the_module_path_not_the_resource_name(ctx):
+    _tree_with_modules(ctx)
+    # the same type and name in two modules: only the one with the comment is skipped
+    assert checks.inline_skips(ctx, "module.nodes[0].aws_lb_listener.http[0]") == {
+        "CKV_AWS_2": "only against the local emulator"
+    }
+    assert checks.inline_skips(ctx, "module.other.aws_lb_listener.http") == {}
+    # nested module calls and for_each keys
+    nested = 'module.nodes[0].module.fn.aws_security_group_rule.in["0.0.0.0/0"]'
+    assert checks.inline_skips(ctx, nested) == {"CKV_AWS_260": "redirect only"}
+    assert checks.inline_skips(ctx, "module.missing.aws_lb.this") == {}
+
+
+def test_plan_scan_honours_inline_skips_resolved_by_address(with_checkov):
+    _tree_with_modules(with_checkov)
+    report = _report(10, 2)
+    report["results"]["failed_checks"] = [
+        {"check_id": "CKV_AWS_2", "resource": "module.nodes[0].aws_lb_listener.http[0]"},
+        {"check_id": "CKV_AWS_2", "resource": "module.other.aws_lb_listener.http"},
+    ]
+    plan_json = with_checkov.paths.build / "local.tfplan.json"
+    plan_json.parent.mkdir(parents=True)
+    plan_json.write_text("{}")
+    run = _fake_checkov(json.dumps(report), returncode=1)
+    static, plan = checks.check_checkov(with_checkov, run=run, plan_json=plan_json)
+    assert not static.ok  # the static scan trusts checkov's own verdict
+    assert not plan.ok
+    assert plan.counts["failed"] == 1
+    assert plan.counts["skipped"] == 1
+    assert "module.other.aws_lb_listener.http" in plan.detail
+    assert "module.nodes" not in plan.detail
