@@ -22,6 +22,12 @@ resource "terraform_data" "workspace_guard" {
       condition     = terraform.workspace == var.environment
       error_message = "Workspace '${terraform.workspace}' does not match environment '${var.environment}': run through artificien-infra --env."
     }
+
+    # The real envs' tfvars ship with placeholders for what only the account owner knows.
+    precondition {
+      condition     = !strcontains(jsonencode([var.orchestration_certificate_arn, var.pygrid_nodes_certificate_arn, var.orchestration_image]), "replace-me")
+      error_message = "terraform/envs/${var.environment}.tfvars still holds placeholder values (replace-me): set the certificate ARNs of your account first."
+    }
   }
 }
 

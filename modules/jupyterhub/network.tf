@@ -1,4 +1,5 @@
 resource "aws_security_group" "this" {
+  # checkov:skip=CKV_AWS_260: its port-80 ingress is aws_vpc_security_group_ingress_rule.http below, open for Let's Encrypt's HTTP-01 challenge and redirected to HTTPS by the proxy
   name        = "${var.name}-jupyterhub"
   description = "JupyterHub host: HTTP/HTTPS in from anywhere; HTTP/HTTPS out (packages, S3, Secrets Manager, SSM, Let's Encrypt)"
   vpc_id      = var.vpc_id

@@ -4,6 +4,7 @@ locals {
 }
 
 resource "aws_security_group" "load_balancer" {
+  # checkov:skip=CKV_AWS_260: its port-80 ingress is load_balancer_http below: a redirect to HTTPS wherever a certificate exists, plain HTTP only against the local emulator
   name        = "${var.name}-orchestration-lb"
   description = "Orchestration node load balancer: HTTP(S) from clients, to the tasks only"
   vpc_id      = var.network.vpc_id

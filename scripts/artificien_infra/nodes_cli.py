@@ -12,8 +12,11 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+import boto3
 import click
 
+from artificien_infra import local
+from artificien_infra.config import ENVIRONMENTS, LOCAL, Settings
 from artificien_infra.nodes import (
     DEFAULT_WAIT_TIMEOUT,
     NodeError,
@@ -22,9 +25,6 @@ from artificien_infra.nodes import (
     no_wait,
     wait_services_stable,
 )
-
-ENVIRONMENTS = ("local", "dev", "staging", "prod")
-DEFAULT_LOCAL_PORT = 4566
 
 
 def load_outputs(env: str) -> dict[str, Any]:
@@ -37,24 +37,15 @@ def load_outputs(env: str) -> dict[str, Any]:
 def make_clients(env: str, region: str) -> dict[str, Any]:
     """The ecs, elbv2 and dynamodb clients for ``env``. Replaced by moto-backed ones in tests.
 
-    ``local`` talks to the emulator (AWS_ENDPOINT_URL, else 127.0.0.1:ARTIFICIEN_LOCAL_PORT) with
-    dummy credentials, so real ones are never sent to it; other envs use the default chain.
+    ``local`` talks to the emulator (AWS_ENDPOINT_URL, else its loopback port) with the
+    emulator's placeholder credentials, so real ones are never sent to it; other envs use the
+    default credential chain.
     """
-    import boto3
-
-    if env != "local":
+    if env != LOCAL:
         session = boto3.Session(region_name=region)
         return {name: session.client(name) for name in ("ecs", "elbv2", "dynamodb")}
-    port = os.environ.get("ARTIFICIEN_LOCAL_PORT", str(DEFAULT_LOCAL_PORT))
-    endpoint = os.environ.get("AWS_ENDPOINT_URL") or f"http://127.0.0.1:{port}"
-    session = boto3.Session(
-        aws_access_key_id="test",
-        aws_secret_access_key="test",  # noqa: S106 - the emulator's dummy credentials
-        region_name=region,
-    )
-    return {
-        name: session.client(name, endpoint_url=endpoint) for name in ("ecs", "elbv2", "dynamodb")
-    }
+    url = os.environ.get("AWS_ENDPOINT_URL") or local.endpoint_url(Settings.from_env().local_port)
+    return {name: local.client(name, url) for name in ("ecs", "elbv2", "dynamodb")}
 
 
 def _manager(env: str, **kwargs: Any) -> NodeManager:

@@ -37,6 +37,7 @@ from typing import Any
 import boto3
 import click
 
+from artificien_infra.config import LOCAL_CREDENTIALS
 from artificien_infra.sample_data_cli import import_lambda_module
 
 LOGGER = logging.getLogger("artificien.triggers")
@@ -44,7 +45,6 @@ LOGGER = logging.getLogger("artificien.triggers")
 BATCH_SIZE = 10  # the mapping's batch_size
 MAX_BATCH_ATTEMPTS = 3
 DEFAULT_FILTER_PATTERN = json.dumps({"eventName": ["INSERT"]})
-_EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
 
 
 class TriggerError(RuntimeError):
@@ -246,10 +246,10 @@ def build_runner(
         client_args["endpoint_url"] = endpoint_url
         if not os.environ.get("AWS_ACCESS_KEY_ID"):
             # The emulator accepts any credentials; none may be configured on a developer box.
-            environment.update(_EMULATOR_CREDENTIALS)
+            environment.update(LOCAL_CREDENTIALS)
             client_args.update(
-                aws_access_key_id="test",
-                aws_secret_access_key="test",  # noqa: S106
+                aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             )
     handler_module = load_handler(environment)
     return TriggerRunner(
