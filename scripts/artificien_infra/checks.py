@@ -226,7 +226,12 @@ def check_checkov(
     plan_json: Path | None = None,
     output_files: tuple[str, ...] = (),
 ) -> list[StepResult]:
-    results = [run_checkov(ctx, ["-d", "terraform", "-d", "modules"], "static", run, output_files)]
+    # One run per directory: with several -d in one run, checkov's summaries are not reliably
+    # per directory, and the counts in the report would be wrong.
+    results = [
+        run_checkov(ctx, ["-d", directory], directory, run, output_files)
+        for directory in ("terraform", "modules")
+    ]
     if plan_json is not None and plan_json.is_file():
         results.append(
             run_checkov(

@@ -63,7 +63,7 @@ def test_checkov_passes_on_the_plan_json_of_the_deployed_env(deployed):
     assert "checkov plan" in result.stderr
     reports = Path(deployed.env_vars["ARTIFICIEN_BUILD_DIR"]) / "reports"
     assert (reports / "checkov-plan" / "results_sarif.sarif").is_file()
-    assert (reports / "checkov-static" / "results_junitxml.xml").is_file()
+    assert (reports / "checkov-modules" / "results_junitxml.xml").is_file()
 
 
 def test_drift_made_behind_terraforms_back_is_reported(deployed):

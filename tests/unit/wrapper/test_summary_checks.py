@@ -75,11 +75,19 @@ def with_checkov(ctx, tmp_path, monkeypatch):
     return ctx
 
 
-def test_checkov_reports_of_several_directories_are_summed(with_checkov):
-    out = json.dumps(_report(10, 0)) + "\n" + json.dumps(_report(5, 0))
-    [result] = checks.check_checkov(with_checkov, run=_fake_checkov(out))
-    assert result.ok
-    assert result.counts["passed"] == 15
+def test_checkov_scans_each_directory_in_its_own_run_and_sums_its_reports(with_checkov):
+    calls = []
+
+    def run(cmd, **kwargs):
+        calls.append(cmd)
+        out = json.dumps(_report(10, 0)) + "\n" + json.dumps(_report(5, 0))
+        return subprocess.CompletedProcess(cmd, 0, out, "")
+
+    root, modules = checks.check_checkov(with_checkov, run=run)
+    assert [c[c.index("-d") + 1] for c in calls] == ["terraform", "modules"]
+    assert root.ok
+    assert modules.ok
+    assert root.counts["passed"] == 15
 
 
 @pytest.mark.parametrize(
@@ -93,9 +101,9 @@ def test_checkov_reports_of_several_directories_are_summed(with_checkov):
     ],
 )
 def test_the_checkov_gate_fails_closed(with_checkov, stdout, returncode, why):
-    [result] = checks.check_checkov(with_checkov, run=_fake_checkov(stdout, returncode))
-    assert not result.ok
-    assert why in result.detail
+    for result in checks.check_checkov(with_checkov, run=_fake_checkov(stdout, returncode)):
+        assert not result.ok
+        assert why in result.detail
 
 
 def test_missing_checkov_is_a_clear_error(ctx, monkeypatch):
@@ -161,8 +169,9 @@ def test_plan_scan_honours_inline_skips_resolved_by_address(with_checkov):
     plan_json.parent.mkdir(parents=True)
     plan_json.write_text("{}")
     run = _fake_checkov(json.dumps(report), returncode=1)
-    static, plan = checks.check_checkov(with_checkov, run=run, plan_json=plan_json)
-    assert not static.ok  # the static scan trusts checkov's own verdict
+    root, modules, plan = checks.check_checkov(with_checkov, run=run, plan_json=plan_json)
+    assert not root.ok  # the static scans trust checkov's own verdict
+    assert not modules.ok
     assert not plan.ok
     assert plan.counts["failed"] == 1
     assert plan.counts["skipped"] == 1
