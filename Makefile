@@ -40,7 +40,6 @@ package: $(STAMP) ## build the Lambda zips into build/lambdas/ (no-op when uncha
 
 plan: $(STAMP) ## plan ENV (starts the emulator for local); exit 2 means changes
 	@if [ "$(ENV)" = local ]; then $(CLI) local up; fi
-	$(CLI) package
 	$(CLI) plan --env $(ENV) $(COMPONENT_FLAG) || [ $$? -eq 2 ]
 
 apply: plan ## plan then apply ENV (default: the whole platform on the local emulator)
@@ -49,7 +48,7 @@ apply: plan ## plan then apply ENV (default: the whole platform on the local emu
 	$(CLI) outputs --env $(ENV)
 
 destroy: $(STAMP) ## destroy everything in ENV
-	@if [ "$(ENV)" = local ]; then $(CLI) local up; fi
+	@if [ "$(ENV)" = local ]; then $(CLI) local up; $(CLI) local triggers --stop; fi
 	$(CLI) destroy --env $(ENV)
 
 outputs: $(STAMP) ## print the Terraform outputs of ENV

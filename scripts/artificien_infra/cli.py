@@ -322,11 +322,15 @@ TRIGGER_OUTPUTS = (
 @local_group.command("triggers")
 @click.option("--background", is_flag=True, help="Run detached; `local down` stops it.")
 @click.option("--once", is_flag=True, help="Deliver what is in the stream now, then exit.")
+@click.option("--stop", is_flag=True, help="Stop the background runner (before a destroy).")
 @handled
-def local_triggers(background: bool, once: bool) -> None:
+def local_triggers(background: bool, once: bool, stop: bool) -> None:
     """Feed the dataset stream to the sample-data handler, as Lambda would (the emulator runs
     no Lambda code)."""
     ctx = context()
+    if stop:
+        err.print("trigger runner stopped" if local.stop(ctx, TRIGGERS) else "no trigger runner")
+        return
     url = deploy.endpoint_for(ctx, LOCAL)
     values = deploy.read_outputs(LOCAL, ctx)
     missing = [name for name in TRIGGER_OUTPUTS if name not in values]
