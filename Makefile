@@ -38,7 +38,7 @@ setup: $(STAMP) $(CHECKOV_VENV)/bin/checkov ## create .venv (project + dev tools
 package: $(STAMP) ## build the Lambda zips into build/lambdas/ (no-op when unchanged)
 	$(CLI) package
 
-plan: $(STAMP) ## plan ENV (starts the emulator for local); exit 2 means changes
+plan: $(STAMP) ## plan ENV into build/ENV.tfplan (starts the emulator for local)
 	@if [ "$(ENV)" = local ]; then $(CLI) local up; fi
 	$(CLI) plan --env $(ENV) $(COMPONENT_FLAG) || [ $$? -eq 2 ]
 
@@ -62,7 +62,7 @@ docs: $(STAMP) ## regenerate module README tables and the architecture diagram
 	$(CLI) docs
 	$(CLI) diagram
 
-check: setup ## fmt, validate, terraform test, checkov
+check: setup ## fmt, validate, docs up to date, terraform test, checkov
 	$(CLI) check
 
 lint: $(STAMP) ## ruff lint and format check
@@ -73,7 +73,7 @@ test-unit: $(STAMP) ## pytest unit tests only
 	$(BIN)/pytest tests/unit -q
 
 test-integration: $(STAMP) ## terraform apply against a private emulator, then destroy
-	$(BIN)/pytest tests/integration tests/e2e -q
+	$(BIN)/pytest tests/integration -q
 
 test: setup lint ## every check: lint, unit, terraform checks + checkov, integration
 	$(CLI) check --reports
