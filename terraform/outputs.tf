@@ -62,22 +62,12 @@ output "native_client_id" {
   value       = module.cognito.native_client_id
 }
 
-output "native_client_secret" {
-  description = "Secret of the native app client."
-  value       = module.cognito.native_client_secret
-  sensitive   = true
-}
 
 output "jupyterhub_client_id" {
   description = "OAuth client of JupyterHub."
   value       = module.cognito.jupyterhub_client_id
 }
 
-output "jupyterhub_client_secret" {
-  description = "Secret of JupyterHub's OAuth client."
-  value       = module.cognito.jupyterhub_client_secret
-  sensitive   = true
-}
 
 output "cognito_domain" {
   description = "Prefix of the hosted-UI domain."

@@ -48,8 +48,9 @@ variable "project" {
   default     = "artificien"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.project))
-    error_message = "project must be 2-21 lower-case letters, digits or hyphens, starting with a letter."
+    # <project>-<env> names load balancers, whose names are capped at 32 characters
+    condition     = can(regex("^[a-z][a-z0-9-]{1,11}$", var.project))
+    error_message = "project must be 2-12 lower-case letters, digits or hyphens, starting with a letter."
   }
 }
 
@@ -265,9 +266,14 @@ variable "orchestration_desired_count" {
 # PyGrid nodes ------------------------------------------------------------------------------------
 
 variable "pygrid_container_image" {
-  description = "PyGrid node image, pinned by tag or digest."
+  description = "PyGrid node image, pinned by tag or digest (never latest)."
   type        = string
   default     = "openmined/grid-node:production"
+
+  validation {
+    condition     = can(regex("(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$", var.pygrid_container_image)) && !can(regex(":latest$", var.pygrid_container_image))
+    error_message = "pygrid_container_image must be pinned by tag (not latest) or digest."
+  }
 }
 
 variable "pygrid_container_image_repository_arn" {

@@ -147,8 +147,10 @@ def validate_dataset_id(value: Any) -> str:
         raise InvalidDataset("dataset_id", "starts with '.'")
     if "/" in value or "\\" in value:
         raise InvalidDataset("dataset_id", "contains a path separator")
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise InvalidDataset("dataset_id", "contains a control character")
+    # control characters, and invisible ones (bidi overrides, line/paragraph separators) that
+    # would disguise the S3 key and the file name JupyterHub users see
+    if any(unicodedata.category(char)[0] == "C" or char in "\u2028\u2029" for char in value):
+        raise InvalidDataset("dataset_id", "contains a control or invisible character")
     return value
 
 

@@ -51,6 +51,14 @@ resource "aws_rds_cluster_parameter_group" "this" {
   tags = var.tags
 }
 
+# RDS would create the export's log group itself, unencrypted and kept forever; own it instead.
+resource "aws_cloudwatch_log_group" "database" {
+  name              = "/aws/rds/cluster/${var.name}-pygrid/postgresql"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
 resource "aws_rds_cluster" "this" {
   # checkov:skip=CKV_AWS_139: deletion protection follows var.deletion_protection, which the root sets in prod; dev, staging and local must stay destroyable by `make destroy`
   # checkov:skip=CKV2_AWS_8: recovery is Aurora's continuous backup (backup_retention_days of point-in-time restore) plus a final snapshot in prod; an AWS Backup plan on top would duplicate it for a database that holds only PyGrid's training state.
@@ -86,6 +94,8 @@ resource "aws_rds_cluster" "this" {
   }
 
   tags = var.tags
+
+  depends_on = [aws_cloudwatch_log_group.database]
 }
 
 resource "aws_rds_cluster_instance" "this" {

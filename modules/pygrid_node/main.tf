@@ -42,7 +42,7 @@ resource "aws_vpc_security_group_egress_rule" "load_balancer_to_nodes" {
 }
 
 resource "aws_lb" "this" {
-  # checkov:skip=CKV2_AWS_28: no WAF in front of the nodes: PyGrid's traffic is model and gradient uploads over WebSocket that the managed rule sets' body-size and content rules would block; the nodes authenticate requests themselves and the listener answers 404 to every unknown host
+  # checkov:skip=CKV2_AWS_28: no WAF on the nodes yet: their traffic is large model and gradient uploads over WebSocket, which the managed rule sets' body inspection would block unless overridden rule by rule (as the orchestration ALB does); the nodes check every request themselves and the listener answers 404 to unknown hosts. A WAF with those overrides plus a rate limit is the follow-up.
   # checkov:skip=CKV_AWS_150: deletion protection follows is_prod (on in prod); dev, staging and local must stay destroyable by `make destroy`
   # checkov:skip=CKV2_AWS_20: the listener is HTTPS-only (no port 80 is open to redirect); plain HTTP exists only for the local emulator, where certificate_arn is null
   name                       = "${var.name}-nodes"

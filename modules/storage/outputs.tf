@@ -30,7 +30,9 @@ output "models_bucket_arn" {
 
 output "logs_bucket_name" {
   description = "Name of the access-log bucket: ALB logs under alb/, S3 server access logs under s3/."
-  value       = aws_s3_bucket.logs.id
+  # Taken from the bucket policy, so that a load balancer that logs here is created only once
+  # the log-delivery grant exists (AWS checks it when the load balancer is created).
+  value = aws_s3_bucket_policy.logs.bucket
 }
 
 output "logs_bucket_arn" {

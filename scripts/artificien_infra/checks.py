@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,8 +81,8 @@ def check_tests(ctx: Context, only: str | None = None) -> list[StepResult]:
         modules = [m for m in modules if m.name == only]
         if not modules:
             raise ConfigError(f"module {only!r} has no tests/*.tftest.hcl")
-    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        return list(pool.map(lambda m: _module_test(ctx, m), modules))
+    # One after another: Terraform calls share the process environment (see terraform.py).
+    return [_module_test(ctx, module) for module in modules]
 
 
 def checkov_binary(ctx: Context) -> str:
@@ -232,7 +231,10 @@ def check_checkov(
         run_checkov(ctx, ["-d", directory], directory, run, output_files)
         for directory in ("terraform", "modules")
     ]
-    if plan_json is not None and plan_json.is_file():
+    if plan_json is not None and not plan_json.is_file():
+        # asked for, but there is nothing to scan: that is a failure, not a pass
+        results.append(StepResult("checkov plan", False, f"no plan JSON at {plan_json}"))
+    elif plan_json is not None:
         results.append(
             run_checkov(
                 ctx,

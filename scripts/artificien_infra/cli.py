@@ -20,6 +20,7 @@ from rich.table import Table
 from artificien_infra import checks, deploy, docs, local, packaging, state
 from artificien_infra.config import ENVIRONMENTS, LOCAL, ConfigError, Context
 from artificien_infra.nodes_cli import nodes
+from artificien_infra.redact import MARK
 from artificien_infra.sample_data_cli import sample_data
 from artificien_infra.summary import DRIFT_COLUMNS, PlanSummary, render
 from artificien_infra.terraform import TerraformError
@@ -173,7 +174,7 @@ def outputs(env: str, as_json: bool, show_sensitive: bool) -> None:
     """Print the Terraform outputs of ENV (sensitive values masked unless asked)."""
     raw = deploy.outputs(context(), env)
     values = {
-        name: (item["value"] if show_sensitive or not item.get("sensitive") else "(sensitive)")
+        name: (item["value"] if show_sensitive or not item.get("sensitive") else MARK)
         for name, item in sorted(raw.items())
     }
     if as_json:

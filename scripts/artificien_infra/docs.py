@@ -184,9 +184,14 @@ def render_diagram(dot_source: Path, formats: tuple[str, ...] = ("svg", "png")) 
     written = []
     for fmt in formats:
         target = dot_source.with_suffix(f".{fmt}")
-        subprocess.run(  # noqa: S603 - fixed argv
-            [binary, f"-T{fmt}", str(dot_source), "-o", str(target)], check=True
+        result = subprocess.run(  # noqa: S603 - fixed argv
+            [binary, f"-T{fmt}", str(dot_source), "-o", str(target)],
+            capture_output=True,
+            text=True,
+            check=False,
         )
+        if result.returncode != 0:
+            raise ConfigError(f"Graphviz could not render {dot_source}: {result.stderr.strip()}")
         written.append(target)
     return written
 

@@ -109,7 +109,8 @@ def stop(ctx: Context, name: str, timeout: float = 10.0) -> bool:
     while _alive(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     if _alive(proc.pid):
-        os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # it may end between the check and the kill
+            os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(ChildProcessError):  # reap it when it is our own child
         os.waitpid(proc.pid, os.WNOHANG)
     _pid_file(ctx, name).unlink(missing_ok=True)

@@ -118,7 +118,7 @@ def slugify(app_id: str) -> str:
 
 def encode_tag_value(app_id: str) -> str:
     """App id as a tag value: itself when ECS and ELB accept it, else ``b64:`` + base64url."""
-    if _TAG_VALUE_SAFE.match(app_id) and not app_id.startswith(_TAG_B64):
+    if _TAG_VALUE_SAFE.fullmatch(app_id) and not app_id.startswith(_TAG_B64):
         return app_id
     encoded = base64.urlsafe_b64encode(app_id.encode("utf-8")).decode("ascii")
     if len(encoded) + len(_TAG_B64) > 256:

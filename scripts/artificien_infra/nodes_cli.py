@@ -14,9 +14,11 @@ from typing import Any
 
 import boto3
 import click
+from botocore.exceptions import BotoCoreError, ClientError
 
 from artificien_infra import local
-from artificien_infra.config import ENVIRONMENTS, LOCAL, Settings
+from artificien_infra.config import ENVIRONMENTS, LOCAL, ConfigError, Settings
+from artificien_infra.deploy import read_outputs
 from artificien_infra.nodes import (
     DEFAULT_WAIT_TIMEOUT,
     NodeError,
@@ -25,12 +27,11 @@ from artificien_infra.nodes import (
     no_wait,
     wait_services_stable,
 )
+from artificien_infra.terraform import TerraformError
 
 
 def load_outputs(env: str) -> dict[str, Any]:
     """Root Terraform outputs of ``env`` (name -> value). Replaced by a fake in tests."""
-    from artificien_infra.terraform import read_outputs  # provided by the wrapper
-
     return read_outputs(env)
 
 
@@ -67,7 +68,8 @@ def _emit(payload: Any) -> None:
 def _run(action: Callable[[], Any]) -> Any:
     try:
         return action()
-    except NodeError as exc:
+    except (NodeError, ConfigError, TerraformError, ClientError, BotoCoreError) as exc:
+        # one clear line on stderr and exit 1, never a traceback
         raise click.ClickException(str(exc)) from exc
 
 

@@ -53,7 +53,8 @@ def _included(rel: Path) -> bool:
         return False
     name = rel.name
     return not (
-        name in EXCLUDED_NAMES
+        name.startswith(".")  # .env, .secrets and editor files never ship
+        or name in EXCLUDED_NAMES
         or name.startswith("test_")
         or name.endswith("_test.py")
         or rel.suffix in EXCLUDED_SUFFIXES

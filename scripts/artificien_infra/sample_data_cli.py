@@ -81,6 +81,9 @@ def write_atomically(path: Path, chunks: Any) -> int:
             for chunk in chunks:
                 stream.write(chunk)
                 written += len(chunk)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp_name, 0o666 & ~umask)  # an ordinary file, not mkstemp's private 0600
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import sys
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,9 +48,13 @@ class Runner(Protocol):
     ) -> TfResult: ...
 
 
+# python-terraform hands os.environ to the child process and takes no env parameter, so a call
+# swaps the process environment: one call at a time.
+_ENVIRON_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def _environ(env: Mapping[str, str]) -> Iterator[None]:
-    # python-terraform hands os.environ to the child process; there is no env parameter.
     saved = os.environ.copy()
     os.environ.clear()
     os.environ.update(env)
@@ -68,7 +73,7 @@ class PythonTerraformRunner:
         self, command: str, args: Sequence[str], *, cwd: Path, env: Mapping[str, str], stream: bool
     ) -> TfResult:
         tf = _PythonTerraform(working_dir=str(cwd), terraform_bin_path=self.binary)
-        with _environ(env):
+        with _ENVIRON_LOCK, _environ(env):
             if stream:
                 # Terraform's progress is diagnostics: to stderr; stdout stays machine-readable.
                 with contextlib.redirect_stdout(sys.stderr):
@@ -195,10 +200,3 @@ class Terraform:
 
     def fmt_check(self, *paths: str) -> TfResult:
         return self.run("fmt", "-check", "-recursive", "-list=true", *paths, ok=(0, 3))
-
-
-def read_outputs(env: str) -> dict:
-    """Output name -> value of a deployed env (see :func:`artificien_infra.deploy.read_outputs`)."""
-    from artificien_infra.deploy import read_outputs as _read_outputs  # deploy imports this module
-
-    return _read_outputs(env)

@@ -117,8 +117,13 @@ class ShardPositions:
     def load(cls, path: Path | None) -> ShardPositions:
         if path is None or not path.is_file():
             return cls(path=path)
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(path=path, positions={str(k): str(v) for k, v in data.items()})
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(path=path, positions={str(k): str(v) for k, v in data.items()})
+        except (json.JSONDecodeError, AttributeError, UnicodeDecodeError) as error:
+            # Replaying the stream is safe: the same item always writes the same bytes.
+            LOGGER.warning("ignoring unreadable positions file %s (%s): replaying", path, error)
+            return cls(path=path)
 
     def advance(self, shard_id: str, sequence_number: str) -> None:
         self.positions[shard_id] = sequence_number

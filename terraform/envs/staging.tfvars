@@ -15,6 +15,9 @@ orchestration_certificate_arn = "arn:aws:acm:us-east-1:111111111111:certificate/
 pygrid_nodes_domain          = "nodes.staging.artificien.com"
 pygrid_nodes_certificate_arn = "arn:aws:acm:us-east-1:111111111111:certificate/replace-me-staging-nodes"
 
+# dev and staging are torn down and rebuilt: let the OAuth secret go at once
+jupyterhub_secret_recovery_window_days = 0
+
 jupyter_domain    = "jupyter.staging.artificien.com"
 letsencrypt_email = "ops@artificien.com"
 

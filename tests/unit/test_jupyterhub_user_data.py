@@ -218,3 +218,12 @@ def test_module_validation_rejects_shell_injection(tmp_path):
     # THEN the module's validation refuses it before anything is rendered
     with pytest.raises(AssertionError, match="user_packages must be plain pip requirement"):
         _render(tmp_path, variables)
+
+
+def test_only_root_may_reach_the_instance_metadata_service(user_data):
+    # notebook users must not get the instance role (and through it the OAuth secret)
+    rule = "iptables -I OUTPUT -d 169.254.169.254 -m owner ! --uid-owner root -j REJECT"
+    assert rule in user_data
+    assert "systemctl enable --now artificien-imds-root-only.service" in user_data
+    main = user_data[user_data.index("main() {") :]
+    assert main.index("block_metadata_for_users") < main.index("install_tljh")

@@ -160,3 +160,17 @@ run "rejects_short_backups" {
 
   expect_failures = [var.database]
 }
+
+run "database_log_group_is_owned_encrypted_and_expires" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_log_group.database.name == "/aws/rds/cluster/${aws_rds_cluster.this.cluster_identifier}/postgresql"
+    error_message = "the log group RDS exports to must be the one Terraform owns"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.database.kms_key_id == var.kms_key_arn && aws_cloudwatch_log_group.database.retention_in_days == var.log_retention_days
+    error_message = "the database's log group must use the platform key and the platform retention"
+  }
+}

@@ -163,3 +163,18 @@ def test_is_dynamodb_json():
     assert dataset.is_dynamodb_json(_dynamodb(WEBSITE_ITEM))
     assert not dataset.is_dynamodb_json(WEBSITE_ITEM)
     assert not dataset.is_dynamodb_json({})
+
+
+@pytest.mark.parametrize(
+    "dataset_id",
+    ["Health\nTracker", "Health\u202eTracker", "Health\u2028Tracker", "Health\u200bTracker"],
+)
+def test_dataset_ids_with_control_or_invisible_characters_are_refused(dataset_id):
+    # GIVEN an id that would hide or reorder characters in the S3 key and the JupyterHub file name
+    # THEN the record is refused, naming the field
+    with pytest.raises(InvalidDataset, match="dataset_id"):
+        dataset.validate_dataset_id(dataset_id)
+
+
+def test_ordinary_unicode_dataset_ids_are_kept():
+    assert dataset.validate_dataset_id("Café Santé 2") == "Café Santé 2"
