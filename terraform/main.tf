@@ -296,6 +296,14 @@ module "amplify" {
     web_client_id    = module.cognito.web_client_id
     identity_pool_id = module.cognito.identity_pool_id
   }
+  # The website reaches the tables by their env-prefixed names (never hard-coded) and lists and
+  # downloads models through the model API.
+  environment_variables = {
+    REACT_APP_USER_TABLE    = module.dynamodb.user_table_name
+    REACT_APP_MODEL_TABLE   = module.dynamodb.model_table_name
+    REACT_APP_DATASET_TABLE = module.dynamodb.dataset_table_name
+    REACT_APP_MODEL_API_URL = module.model_api.api_endpoint
+  }
   custom_domain = var.website_custom_domain
   tags          = local.tags
 }
