@@ -113,11 +113,6 @@ def _json_documents(text: str) -> list[dict]:
     return documents
 
 
-def parse_checkov(stdout: str) -> dict[str, int]:
-    """Sum checkov's JSON summary over every report it printed; raises on anything else."""
-    return _summarize(_json_documents(stdout))[0]
-
-
 def _summarize(reports: list[dict]) -> tuple[dict[str, int], list[dict]]:
     totals = {"passed": 0, "failed": 0, "skipped": 0, "parsing_errors": 0}
     failed: list[dict] = []

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from artificien_infra import checks, deploy, docs, local, packaging, state
 from artificien_infra.config import ENVIRONMENTS, LOCAL, ConfigError, Context
+from artificien_infra.files import write_atomic
 from artificien_infra.nodes_cli import nodes
 from artificien_infra.redact import MARK
 from artificien_infra.sample_data_cli import sample_data
@@ -95,10 +96,6 @@ def package() -> None:
 # plan / apply / destroy -----------------------------------------------------------------------
 
 
-def _print_summary(summary: PlanSummary, title: str) -> None:
-    render(summary, title, err)
-
-
 @main.command()
 @env_option
 @click.option("--component", help="Plan only this module of the composition (e.g. dynamodb).")
@@ -106,14 +103,14 @@ def _print_summary(summary: PlanSummary, title: str) -> None:
 def plan(env: str, component: str | None) -> None:
     """Plan ENV into build/ENV.tfplan (+ .json). Exit 0: no changes, 2: changes, 1: error."""
     outcome = deploy.plan(context(), env, component=component)
-    _print_summary(outcome.summary, f"Plan for {env}" + (f" ({component})" if component else ""))
+    render(outcome.summary, f"Plan for {env}" + (f" ({component})" if component else ""), err)
     err.print(f"saved plan: {outcome.plan_file}")
     sys.exit(EXIT_CHANGES if outcome.has_changes else 0)
 
 
 def _confirmer(env: str, yes: bool, confirm_env: str | None, action: str):
     def confirm(summary: PlanSummary) -> bool:
-        _print_summary(summary, f"{action.capitalize()} {env}")
+        render(summary, f"{action.capitalize()} {env}", err)
         if env == LOCAL:
             return True
         if env == "prod":
@@ -376,7 +373,7 @@ def bootstrap(env: str, region: str, profile: str | None, bucket: str | None) ->
     name = bucket or state.state_bucket_name(account, region)
     created = state.ensure_state_bucket(session.client("s3"), name, region)
     path = ctx.paths.backend_hcl(env)
-    state.write_backend(path, state.backend_hcl(name, region, profile=profile))
+    write_atomic(path, state.backend_hcl(name, region, profile=profile))
     err.print(f"state bucket {name} {'created' if created else 'checked'}; wrote {path}")
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from artificien_infra import local, packaging
 from artificien_infra.config import LOCAL, ConfigError, Context, validate_env
+from artificien_infra.files import write_json_atomic
 from artificien_infra.redact import redact_plan
 from artificien_infra.summary import (
     DRIFT_COLUMNS,
@@ -33,16 +33,6 @@ class PlanOutcome:
     summary: PlanSummary
     plan_file: Path
     plan_json: Path
-
-
-def _write_json_atomic(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(data, handle, indent=2, sort_keys=True)
-        handle.write("\n")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
 
 
 def endpoint_for(ctx: Context, env: str) -> str | None:
@@ -102,6 +92,20 @@ def inputs_digest(ctx: Context, env: str) -> str:
     return digest.hexdigest()
 
 
+def _prepare(ctx: Context, env: str) -> tuple[Terraform, list[Path]]:
+    """Package, initialise and inject: what every plan of ``env`` starts from. Returns the
+    initialised Terraform and the var-files (the env's tfvars, then the injected values)."""
+    validate_env(env)
+    tfvars = ctx.paths.tfvars(env)
+    if not tfvars.is_file():
+        raise ConfigError(f"missing {tfvars}")
+    packaging.package_all(ctx.paths)
+    tf = init_env(ctx, env)
+    auto = ctx.paths.auto_tfvars(env)
+    write_json_atomic(auto, injected_variables(ctx, env, tf.endpoint_url), mode=0o600)
+    return tf, [tfvars, auto]
+
+
 def plan(
     ctx: Context,
     env: str,
@@ -110,9 +114,6 @@ def plan(
     destroy: bool = False,
 ) -> PlanOutcome:
     validate_env(env)
-    tfvars = ctx.paths.tfvars(env)
-    if not tfvars.is_file():
-        raise ConfigError(f"missing {tfvars}")
     targets: list[str] = []
     if component:
         if component not in ctx.components:
@@ -120,22 +121,19 @@ def plan(
                 f"unknown component {component!r}: choose one of {', '.join(ctx.components)}"
             )
         targets = [f"module.{component}"]
-    packaging.package_all(ctx.paths)
-    tf = init_env(ctx, env)
-    auto = ctx.paths.auto_tfvars(env)
-    _write_json_atomic(auto, injected_variables(ctx, env, tf.endpoint_url))
+    tf, var_files = _prepare(ctx, env)
 
     plan_file = ctx.paths.plan_file(env, destroy=destroy)
     plan_json = ctx.paths.plan_json(env, destroy=destroy)
     meta = ctx.paths.plan_meta(env, destroy=destroy)
     for stale in (plan_file, plan_json, meta):
         stale.unlink(missing_ok=True)
-    has_changes = tf.plan(plan_file, [tfvars, auto], targets=targets, destroy=destroy)
+    has_changes = tf.plan(plan_file, var_files, targets=targets, destroy=destroy)
     os.chmod(plan_file, 0o600)  # a saved plan can hold sensitive values
     document = redact_plan(tf.show_json(plan_file))
-    _write_json_atomic(plan_json, document)
+    write_json_atomic(plan_json, document, mode=0o600)
     _write_markdown(ctx, env, document, destroy=destroy)
-    _write_json_atomic(
+    write_json_atomic(
         meta,
         {"env": env, "component": component, "destroy": destroy, "inputs": inputs_digest(ctx, env)},
     )
@@ -154,14 +152,10 @@ def _write_markdown(ctx: Context, env: str, document: dict, *, destroy: bool) ->
 def drift(ctx: Context, env: str) -> PlanSummary:
     """Resources changed outside Terraform: a refresh-only plan, summarized per component.
     The refresh-only plan is only read, never applied, and is deleted at once."""
-    validate_env(env)
-    tf = init_env(ctx, env)
-    auto = ctx.paths.auto_tfvars(env)
-    packaging.package_all(ctx.paths)
-    _write_json_atomic(auto, injected_variables(ctx, env, tf.endpoint_url))
+    tf, var_files = _prepare(ctx, env)
     plan_file = ctx.paths.build / f"{env}.drift.tfplan"
     try:
-        tf.plan(plan_file, [ctx.paths.tfvars(env), auto], refresh_only=True, quiet=True)
+        tf.plan(plan_file, var_files, refresh_only=True, quiet=True)
         document = redact_plan(tf.show_json(plan_file))
     finally:
         plan_file.unlink(missing_ok=True)

@@ -24,6 +24,7 @@ from botocore.config import Config
 
 from artificien_infra import state
 from artificien_infra.config import LOCAL_CREDENTIALS, LOCAL_REGION, ConfigError, Context
+from artificien_infra.files import write_atomic
 
 HOST = "127.0.0.1"
 LOCAL_STATE_BUCKET = "artificien-tfstate-local"
@@ -189,7 +190,7 @@ def up(ctx: Context, wait: float = 60.0) -> tuple[str, bool]:
                 raise ConfigError("the emulator did not start:\n" + "\n".join(tail))
             time.sleep(0.2)
     state.ensure_state_bucket(client("s3", url), LOCAL_STATE_BUCKET, LOCAL_REGION, tls_only=False)
-    state.write_backend(
+    write_atomic(
         ctx.paths.backend_hcl("local"),
         state.backend_hcl(LOCAL_STATE_BUCKET, LOCAL_REGION, endpoint_url=url),
     )

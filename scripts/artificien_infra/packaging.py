@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from artificien_infra.config import ConfigError, Paths
+from artificien_infra.files import write_json_atomic
 
 FORMAT_VERSION = "1"  # bump to force every zip to be rebuilt when the layout rules change
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
@@ -195,12 +196,7 @@ def package_all(paths: Paths, vendor: Callable[[Path, Path], None] = vendor_requ
     results = [package_function(d, paths, previous.get(d.name), vendor) for d in functions(paths)]
     manifest = {r.artifact.function: asdict(r.artifact) for r in results}
     if manifest != previous:
-        paths.lambda_build.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".manifest.", dir=paths.lambda_build)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(manifest, handle, indent=2, sort_keys=True)
-            handle.write("\n")
-        os.replace(tmp, paths.manifest)
+        write_json_atomic(paths.manifest, manifest)
     # zips of functions that no longer exist would only confuse: remove them
     for stale in set(previous) - set(manifest):
         Path(previous[stale].get("zip_path", "")).unlink(missing_ok=True)

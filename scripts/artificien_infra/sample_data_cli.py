@@ -14,14 +14,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import click
+
+from artificien_infra.files import write_atomic
 
 LAMBDAS_DIR = Path(__file__).resolve().parents[2] / "lambdas"
 
@@ -71,26 +71,6 @@ def read_item(path: Path) -> dict[str, Any]:
     return document
 
 
-def write_atomically(path: Path, chunks: Any) -> int:
-    """Write chunks to a temp file next to ``path`` and rename it into place; returns bytes."""
-    directory = path.resolve().parent
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    written = 0
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            for chunk in chunks:
-                stream.write(chunk)
-                written += len(chunk)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp_name, 0o666 & ~umask)  # an ordinary file, not mkstemp's private 0600
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return written
-
-
 @click.command("sample-data")
 @click.argument(
     "item_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="ITEM.json"
@@ -134,7 +114,7 @@ def sample_data(item_file: Path, rows: int | None, out: Path, seed: str | None) 
                 stdout.write(chunk)
                 written += len(chunk)
     else:
-        written = write_atomically(out, chunks)
+        written = write_atomic(out, chunks)
     click.echo(
         f"{spec.dataset_id}: {rows} rows, {len(spec.columns)} columns, {written} bytes -> {out}",
         err=True,

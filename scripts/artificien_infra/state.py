@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import boto3
 from botocore.exceptions import ClientError
@@ -103,13 +102,6 @@ def backend_hcl(
             "skip_region_validation      = true",
         ]
     return "\n".join(lines) + "\n"
-
-
-def write_backend(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
 
 
 def session(profile: str | None = None, region: str | None = None) -> boto3.session.Session:

@@ -38,6 +38,7 @@ import boto3
 import click
 
 from artificien_infra.config import LOCAL_CREDENTIALS
+from artificien_infra.files import write_atomic
 from artificien_infra.sample_data_cli import import_lambda_module
 
 LOGGER = logging.getLogger("artificien.triggers")
@@ -128,9 +129,7 @@ class ShardPositions:
     def advance(self, shard_id: str, sequence_number: str) -> None:
         self.positions[shard_id] = sequence_number
         if self.path is not None:
-            temp = self.path.with_name(f".{self.path.name}.tmp")
-            temp.write_text(json.dumps(self.positions, sort_keys=True), encoding="utf-8")
-            temp.replace(self.path)
+            write_atomic(self.path, json.dumps(self.positions, sort_keys=True))
 
 
 @contextlib.contextmanager

@@ -192,3 +192,15 @@ def test_provider_mirror_is_used_only_when_set(ctx, runner, tmp_path, mirror):
         assert "direct" in rc
     else:
         assert env.get("TF_CLI_CONFIG_FILE") != str(ctx.paths.build / "terraformrc")
+
+
+def test_plan_outputs_that_may_hold_sensitive_values_are_private(ctx, runner):
+    import stat
+
+    invoke(ctx, "plan", "--env", "dev")
+    for path in (
+        ctx.paths.plan_file("dev"),
+        ctx.paths.plan_json("dev"),
+        ctx.paths.auto_tfvars("dev"),
+    ):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path

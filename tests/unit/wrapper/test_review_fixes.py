@@ -83,12 +83,12 @@ def test_an_unreadable_positions_file_replays_the_stream(tmp_path):
 
 
 def test_preview_files_get_the_ordinary_mode(tmp_path):
-    from artificien_infra.sample_data_cli import write_atomically
+    from artificien_infra.files import write_atomic
 
     old = os.umask(0o022)
     try:
         target = tmp_path / "sample.csv"
-        write_atomically(target, [b"a,b\r\n"])
+        write_atomic(target, [b"a,b\r\n"])
     finally:
         os.umask(old)
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
