@@ -183,7 +183,7 @@ module "pygrid_node" {
   logs_bucket_name               = module.storage.logs_bucket_name
   kms_key_arn                    = module.kms.key_arn
   log_retention_days             = var.log_retention_days
-  is_prod                        = local.is_prod
+  deletion_protection            = local.is_prod
   tags                           = local.tags
 }
 

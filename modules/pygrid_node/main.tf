@@ -43,7 +43,7 @@ resource "aws_vpc_security_group_egress_rule" "load_balancer_to_nodes" {
 
 resource "aws_lb" "this" {
   # checkov:skip=CKV2_AWS_28: no WAF on the nodes yet: their traffic is large model and gradient uploads over WebSocket, which the managed rule sets' body inspection would block unless overridden rule by rule (as the orchestration ALB does); the nodes check every request themselves and the listener answers 404 to unknown hosts. A WAF with those overrides plus a rate limit is the follow-up.
-  # checkov:skip=CKV_AWS_150: deletion protection follows is_prod (on in prod); dev, staging and local must stay destroyable by `make destroy`
+  # checkov:skip=CKV_AWS_150: deletion protection follows var.deletion_protection (on in prod); dev, staging and local must stay destroyable by `make destroy`
   # checkov:skip=CKV2_AWS_20: the listener is HTTPS-only (no port 80 is open to redirect); plain HTTP exists only for the local emulator, where certificate_arn is null
   name                       = "${var.name}-nodes"
   internal                   = false # devices connect from the internet
@@ -51,7 +51,7 @@ resource "aws_lb" "this" {
   security_groups            = [aws_security_group.load_balancer.id]
   subnets                    = var.public_subnet_ids
   drop_invalid_header_fields = true
-  enable_deletion_protection = var.is_prod
+  enable_deletion_protection = var.deletion_protection
   idle_timeout               = 300 # WebSocket sessions of training rounds outlive the default 60 s
 
   access_logs {

@@ -240,10 +240,11 @@ variable "log_retention_days" {
   }
 }
 
-variable "is_prod" {
-  description = "Production: the load balancer gets deletion protection."
+variable "deletion_protection" {
+  description = "Refuse to delete the shared load balancer (the root turns it on in prod)."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "tags" {

@@ -110,7 +110,7 @@ run "prod_protects_the_load_balancer" {
   command = plan
 
   variables {
-    is_prod = true
+    deletion_protection = true
   }
 
   assert {
