@@ -1,4 +1,4 @@
-# The three tables of the marketplace (docs: SCHEMAS.md). Their keys, index names and attribute
+# The three tables of the marketplace (docs/data-model.md). Their keys, index names and attribute
 # names are a contract with the website, the orchestration node and the iOS library: only the
 # table-name prefix varies per environment.
 
