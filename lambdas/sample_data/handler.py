@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-import boto3
-
 from sample_data import config, records
-from sample_data.log import get_logger
+from shared import aws, logs
+from shared.build import cached
 
-CONFIG = config.from_environ(os.environ)
-LOGGER = get_logger()
-S3 = boto3.client("s3")
+LOGGER = logs.logger("sample_data")
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, list[dict[str, str]]]:
-    request_id = getattr(context, "aws_request_id", None)
+@dataclass(frozen=True)
+class Deps:
+    config: config.Config
+    s3: Any
+
+
+@cached
+def build(environ: Mapping[str, str]) -> Deps:
+    """The configuration and S3 client for ``environ`` (once per distinct environment)."""
+    return Deps(config=config.from_environ(environ), s3=aws.client(environ, "s3"))
+
+
+def handle(deps: Deps, event: Any, context: Any = None) -> dict[str, list[dict[str, str]]]:
+    """The invocation with its dependencies given: what tests and the trigger runner call."""
     try:
-        return records.process_batch(event, CONFIG, S3)
+        return records.process_batch(event, deps.config, deps.s3, context)
     except records.InvalidEvent as error:
-        LOGGER.error("invalid event", extra={"reason": str(error), "aws_request_id": request_id})
+        LOGGER.error("invalid event", extra={"reason": str(error)})
         raise
+
+
+@logs.inject(LOGGER)
+def handler(event: dict[str, Any], context: Any) -> dict[str, list[dict[str, str]]]:
+    return handle(build(os.environ), event, context)

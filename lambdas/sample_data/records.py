@@ -1,17 +1,24 @@
 """DynamoDB stream batches: validate the event, make each new dataset's sample, report failures.
 
 A batch answers with ``{"batchItemFailures": [{"itemIdentifier": <SequenceNumber>}, ...]}``
-(the mapping has ``ReportBatchItemFailures``): a bad record fails alone and the rest succeed.
-Only a malformed event (no ``Records`` list, a record without a sequence number) fails the whole
-invocation, since Lambda could not tell which record to retry.
+(the mapping has ``ReportBatchItemFailures``): Powertools' BatchProcessor runs every record and
+reports the ones that raised, so a bad record fails alone and the rest succeed. Only a malformed
+event (no ``Records`` list, a record without a sequence number) fails the whole invocation, since
+Lambda could not tell which record to retry.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from sample_data import dataset, generator, upload
 from sample_data.config import Config
@@ -23,35 +30,20 @@ class InvalidEvent(ValueError):
     """The invocation's event is not a DynamoDB stream batch."""
 
 
-@dataclass(frozen=True)
-class StreamRecord:
-    sequence_number: str
-    event_name: str
-    event_source_arn: str
-    new_image: Mapping[str, Any] | None
+class RecordFailed(Exception):
+    """One record could not be handled; already logged, reported as a batch item failure."""
 
 
-def parse_event(event: Any) -> list[StreamRecord]:
+def validate_event(event: Any) -> None:
+    """Raise :class:`InvalidEvent` unless every record can at least be reported by sequence."""
     if not isinstance(event, Mapping) or not isinstance(event.get("Records"), list):
         raise InvalidEvent("event has no Records list")
-    records = []
     for index, record in enumerate(event["Records"]):
         if not isinstance(record, Mapping) or not isinstance(record.get("dynamodb"), Mapping):
             raise InvalidEvent(f"Records[{index}] has no dynamodb object")
-        body = record["dynamodb"]
-        sequence_number = body.get("SequenceNumber")
+        sequence_number = record["dynamodb"].get("SequenceNumber")
         if not isinstance(sequence_number, str) or not sequence_number:
             raise InvalidEvent(f"Records[{index}].dynamodb has no SequenceNumber")
-        new_image = body.get("NewImage")
-        records.append(
-            StreamRecord(
-                sequence_number=sequence_number,
-                event_name=str(record.get("eventName", "")),
-                event_source_arn=str(record.get("eventSourceARN", "")),
-                new_image=new_image if isinstance(new_image, Mapping) else None,
-            )
-        )
-    return records
 
 
 def table_of(event_source_arn: str) -> str | None:
@@ -61,39 +53,42 @@ def table_of(event_source_arn: str) -> str | None:
     return name if separator and name else None
 
 
-def process_record(record: StreamRecord, config: Config, s3: Any) -> bool:
-    """Make the sample of one record; True when the record succeeded (or needs nothing)."""
-    context: dict[str, Any] = {"sequence_number": record.sequence_number}
-    if record.event_name != "INSERT":
+def _rejected(message: str, context: dict[str, Any], **details: Any) -> RecordFailed:
+    LOGGER.error(message, extra={**context, **details})
+    return RecordFailed(details.get("reason", message))
+
+
+def process_record(record: DynamoDBRecord, config: Config, s3: Any) -> None:
+    """Make the sample of one record; raises :class:`RecordFailed` (logged) when it cannot."""
+    stream = record.dynamodb
+    context: dict[str, Any] = {"sequence_number": stream.sequence_number if stream else None}
+    # The raw name, not the data class's enum: an unknown name is skipped, not an error.
+    event_name = str(record.get("eventName") or "")
+    if event_name != "INSERT":
         # The mapping's filter lets only INSERT through; anything else is not ours to act on.
-        LOGGER.info("record skipped", extra={**context, "event_name": record.event_name})
-        return True
-    table = table_of(record.event_source_arn)
-    if table != config.dataset_table:
-        LOGGER.error(
+        LOGGER.info("record skipped", extra={**context, "event_name": event_name})
+        return
+    if table_of(record.event_source_arn or "") != config.dataset_table:
+        raise _rejected(
             "record rejected",
-            extra={
-                **context,
-                "field": "eventSourceARN",
-                "reason": f"not from {config.dataset_table}",
-            },
+            context,
+            field="eventSourceARN",
+            reason=f"not from {config.dataset_table}",
         )
-        return False
-    if record.new_image is None:
-        LOGGER.error(
-            "record rejected",
-            extra={**context, "field": "NewImage", "reason": "missing (keys-only stream view)"},
+    # The DynamoDB-JSON image, as the website's item shape is validated (parse_item).
+    new_image = stream.get("NewImage") if stream else None
+    if not isinstance(new_image, Mapping):
+        raise _rejected(
+            "record rejected", context, field="NewImage", reason="missing (keys-only stream view)"
         )
-        return False
-    dataset_id = record.new_image.get("dataset_id", {})
+    dataset_id = new_image.get("dataset_id", {})
     context["dataset_id"] = dataset_id.get("S") if isinstance(dataset_id, Mapping) else None
     try:
-        spec = dataset.parse_item(record.new_image)
+        spec = dataset.parse_item(new_image)
     except dataset.InvalidDataset as error:
-        LOGGER.error(
-            "dataset rejected", extra={**context, "field": error.field, "reason": error.reason}
-        )
-        return False
+        raise _rejected(
+            "dataset rejected", context, field=error.field, reason=error.reason
+        ) from None
 
     rows = generator.row_count(spec, config.default_sample_rows, config.max_sample_rows)
     key = f"{spec.dataset_id}.csv"
@@ -101,11 +96,11 @@ def process_record(record: StreamRecord, config: Config, s3: Any) -> bool:
         result = upload.upload_stream(
             s3, config.sample_data_bucket, key, generator.generate_csv(spec, rows)
         )
-    except Exception:
+    except Exception as error:
         # Any AWS or network error: the upload was aborted, nothing is visible; Lambda retries
         # the record (same bytes) and finally hands it to the on-failure destination.
         LOGGER.exception("sample upload failed", extra={**context, "key": key})
-        return False
+        raise RecordFailed("sample upload failed") from error
     LOGGER.info(
         "sample written",
         extra={
@@ -117,15 +112,25 @@ def process_record(record: StreamRecord, config: Config, s3: Any) -> bool:
             "parts": result.parts,
         },
     )
-    return True
 
 
-def process_batch(event: Any, config: Config, s3: Any) -> dict[str, list[dict[str, str]]]:
-    records = parse_event(event)
+def process_batch(
+    event: Any, config: Config, s3: Any, context: Any = None
+) -> dict[str, list[dict[str, str]]]:
+    validate_event(event)
+    # One processor per batch: it keeps the batch's results, and invocations may overlap in tests.
+    # A batch whose every record failed is still a partial response, not an exception: each
+    # failure is retried on its own and the log already names why.
+    processor = BatchProcessor(EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
+    response = process_partial_response(
+        event=dict(event),
+        record_handler=lambda record: process_record(record, config, s3),
+        processor=processor,
+        context=context,
+    )
     failures = [
-        {"itemIdentifier": record.sequence_number}
-        for record in records
-        if not process_record(record, config, s3)
+        {"itemIdentifier": str(failure["itemIdentifier"])}
+        for failure in response.get("batchItemFailures", [])
     ]
-    LOGGER.info("batch done", extra={"records": len(records), "failures": len(failures)})
+    LOGGER.info("batch done", extra={"records": len(event["Records"]), "failures": len(failures)})
     return {"batchItemFailures": failures}

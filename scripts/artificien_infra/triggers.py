@@ -3,10 +3,10 @@
 The emulator stores DynamoDB stream records but runs no Lambda code. This runner reads the dataset
 table's stream on the emulator, keeps the records the mapping's filter lets through (INSERT), shapes
 them exactly as Lambda delivers them (``{"Records": [...]}``, at most ``BATCH_SIZE`` per call), and
-calls the sample-data handler in-process with the function's own environment variables, taken
-from the Terraform outputs. It logs every ``batchItemFailures`` entry and remembers, per shard, the
-last sequence number it handled (in memory, and in ``--state-file`` when given, so a restart
-resumes where it stopped).
+calls the sample-data handler in-process with the dependencies the function builds from its own
+environment variables (``build(environment)``), taken from the Terraform outputs. It logs every
+``batchItemFailures`` entry and remembers, per shard, the last sequence number it handled (in
+memory, and in ``--state-file`` when given, so a restart resumes where it stopped).
 
 Differences from Lambda, on purpose: a failing record is logged and passed over instead of being
 retried and sent to the failure queue, and a batch whose invocation raises is retried on the next
@@ -18,20 +18,17 @@ Run it with ``python -m artificien_infra.triggers --endpoint-url URL --outputs-j
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import json
 import logging
 import os
 import signal
-import sys
 import threading
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
@@ -132,31 +129,21 @@ class ShardPositions:
             write_atomic(self.path, json.dumps(self.positions, sort_keys=True))
 
 
-@contextlib.contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def load_handler(environment: Mapping[str, str]) -> Callable[[Any, Any], Any]:
+    """The sample-data function as Lambda would run it with ``environment``: its dependencies
+    built once from that mapping (``build``), then ``handle(deps, event, context)`` per batch.
 
-
-def load_handler(environment: Mapping[str, str]) -> ModuleType:
-    """(Re)import ``sample_data.handler`` with ``environment`` in place, as a cold start does.
-
-    The handler reads its configuration and builds its clients at import, so the environment is
-    only needed while it loads; the caller's environment is restored afterwards.
+    Nothing of this process's ``os.environ`` is swapped or read by the function.
     """
-    with _environment(environment):
-        loaded = sys.modules.get("sample_data.handler")
-        if loaded is not None:
-            return importlib.reload(loaded)
-        return import_lambda_module("sample_data.handler")
+    # The function's zip holds ``shared`` next to ``sample_data``; loaded by path the same way.
+    import_lambda_module("shared")
+    module = import_lambda_module("sample_data.handler")
+    deps = module.build(dict(environment))
+
+    def invoke(event: Any, context: Any) -> Any:
+        return module.handle(deps, event, context)
+
+    return invoke
 
 
 @dataclass
@@ -255,12 +242,11 @@ def build_runner(
                 aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
                 aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             )
-    handler_module = load_handler(environment)
     return TriggerRunner(
         streams=boto3.client("dynamodbstreams", **client_args),
         stream_arn=stream_arn,
         region=region,
-        handler=handler_module.handler,
+        handler=load_handler(environment),
         pattern=filter_pattern(outputs),
         positions=ShardPositions.load(state_file),
     )

@@ -1,7 +1,7 @@
 """The local trigger runner: stream records -> the sample_data handler, in-process (moto)."""
 
 import json
-import sys
+import os
 import threading
 
 import boto3
@@ -64,7 +64,6 @@ def deployed(monkeypatch, tmp_path):
             "sample_data_event_filter_pattern": json.dumps({"eventName": ["INSERT"]}),
         }
         yield dynamodb, s3, outputs
-    sys.modules.pop("sample_data.handler", None)
 
 
 def _once() -> threading.Event:
@@ -122,6 +121,22 @@ def test_bad_records_are_reported_and_passed_over(deployed, caplog):
         triggers.run(outputs, None, REGION, _once(), 0.1)
     assert _keys(s3) == ["Step Counter.csv"]
     assert any("record failed" in message for message in caplog.messages)
+
+
+def test_the_function_gets_its_own_environment_and_ours_is_left_alone(deployed, monkeypatch):
+    dynamodb, s3, outputs = deployed
+    # GIVEN this process has other values for the function's variables
+    monkeypatch.setenv("DATASET_TABLE", "someone-elses_table")
+    monkeypatch.setenv("DEFAULT_SAMPLE_ROWS", "3")
+    before = dict(os.environ)
+    dynamodb.put_item(TableName=TABLE, Item=WEBSITE_ITEM)
+    # WHEN the runner delivers the record
+    assert triggers.run(outputs, None, REGION, _once(), 0.1) == 1
+    # THEN the function ran with the deployed environment (40 rows, from the dataset table)
+    body = s3.get_object(Bucket=BUCKET, Key="Step Counter.csv")["Body"].read().decode()
+    assert len(body.split("\r\n")) == 1 + 40 + 1
+    # AND this process's environment is exactly as it was
+    assert dict(os.environ) == before
 
 
 def test_lambda_record_shape(deployed):

@@ -3,7 +3,6 @@
 import copy
 import importlib
 import json
-import sys
 from pathlib import Path
 
 import boto3
@@ -49,11 +48,17 @@ def s3(env):
 
 @pytest.fixture
 def handler_module(s3):
-    """The handler imported fresh (config and clients are read at import, as in a cold start)."""
-    sys.modules.pop("sample_data.handler", None)
+    """The handler module, its build cache empty: the first invocation builds, as a cold start."""
     module = importlib.import_module("sample_data.handler")
+    module.build.cache_clear()
     yield module
-    sys.modules.pop("sample_data.handler", None)
+    module.build.cache_clear()
+
+
+@pytest.fixture
+def deps(handler_module, env):
+    """What the handler builds from the function's environment, for ``handle(deps, ...)``."""
+    return handler_module.build(env)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import csv
 import importlib
 import io
 import json
+import os
 import sys
 from types import SimpleNamespace
 
@@ -33,17 +34,20 @@ def test_mixed_batch_reports_only_the_bad_record(handler_module, bucket, website
     # AND the log names the bad record's field
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     rejected = [line for line in lines if line["message"] == "dataset rejected"]
-    assert rejected == [
-        {
-            "level": "ERROR",
-            "logger": "sample_data.records",
-            "message": "dataset rejected",
-            "sequence_number": _sequence(website_batch, 1),
-            "dataset_id": "Broken App",
-            "field": "attributeRangeMins",
-            "reason": "1 bounds for 2 numeric attributes",
-        }
-    ]
+    expected = {
+        "level": "ERROR",
+        "logger": "sample_data.records",
+        "message": "dataset rejected",
+        "sequence_number": _sequence(website_batch, 1),
+        "dataset_id": "Broken App",
+        "field": "attributeRangeMins",
+        "reason": "1 bounds for 2 numeric attributes",
+    }
+    assert [{key: line.get(key) for key in expected} for line in rejected] == [expected]
+    # AND, as every line of the invocation, it carries Powertools' service and invocation keys
+    assert all(line["service"] == "sample_data" for line in lines)
+    assert all(line["function_request_id"] == "req-1" for line in lines)
+    assert all(isinstance(line["cold_start"], bool) for line in lines)
 
 
 def test_website_item_without_num_devices_gets_default_rows(handler_module, bucket, insert_event):
@@ -96,48 +100,50 @@ def test_insert_without_new_image_is_a_failure(handler_module, bucket, insert_ev
     assert response["batchItemFailures"] == [{"itemIdentifier": _sequence(insert_event, 0)}]
 
 
-def test_row_cap_applies(handler_module, bucket, insert_event, monkeypatch):
+def test_row_cap_applies(handler_module, deps, bucket, insert_event):
     image = insert_event["Records"][0]["dynamodb"]["NewImage"]
     image["num_devices"] = {"N": "900000"}
-    monkeypatch.setattr(
-        handler_module, "CONFIG", config.Config("test-dataset_table", bucket.name, 1000, 1500)
+    capped = handler_module.Deps(
+        config=config.Config("test-dataset_table", bucket.name, 1000, 1500), s3=deps.s3
     )
-    handler_module.handler(insert_event, CONTEXT)
+    handler_module.handle(capped, insert_event, CONTEXT)
     assert len(_rows(bucket.body("Health Tracker.csv"))) == 1 + 1500
 
 
-def test_s3_failing_mid_upload_leaves_nothing(handler_module, bucket, insert_event, monkeypatch):
+def test_s3_failing_mid_upload_leaves_nothing(
+    handler_module, deps, bucket, insert_event, monkeypatch
+):
     # GIVEN a sample big enough for a multipart upload, and S3 failing on its second part
     image = insert_event["Records"][0]["dynamodb"]["NewImage"]
     image["num_devices"] = {"N": "500000"}  # ~9 MB of CSV: two parts of up to 8 MiB
-    original = handler_module.S3.upload_part
+    original = deps.s3.upload_part
 
     def flaky(**kwargs):
         if kwargs["PartNumber"] >= 2:
             raise ConnectionError("connection reset")
         return original(**kwargs)
 
-    monkeypatch.setattr(handler_module.S3, "upload_part", flaky)
+    monkeypatch.setattr(deps.s3, "upload_part", flaky)
     # WHEN the record is processed
-    response = handler_module.handler(insert_event, CONTEXT)
+    response = handler_module.handle(deps, insert_event, CONTEXT)
     # THEN it is reported, and neither an object nor an incomplete upload is left
     assert response == {"batchItemFailures": [{"itemIdentifier": _sequence(insert_event, 0)}]}
     assert bucket.keys() == []
     assert bucket.pending_uploads() == []
 
 
-def test_a_large_sample_goes_up_in_parts(handler_module, bucket, insert_event, monkeypatch):
+def test_a_large_sample_goes_up_in_parts(handler_module, deps, bucket, insert_event, monkeypatch):
     image = insert_event["Records"][0]["dynamodb"]["NewImage"]
     image["num_devices"] = {"N": "500000"}
     completed = []
-    original = handler_module.S3.complete_multipart_upload
+    original = deps.s3.complete_multipart_upload
 
     def spy(**kwargs):
         completed.append(kwargs["MultipartUpload"]["Parts"])
         return original(**kwargs)
 
-    monkeypatch.setattr(handler_module.S3, "complete_multipart_upload", spy)
-    assert handler_module.handler(insert_event, CONTEXT) == {"batchItemFailures": []}
+    monkeypatch.setattr(deps.s3, "complete_multipart_upload", spy)
+    assert handler_module.handle(deps, insert_event, CONTEXT) == {"batchItemFailures": []}
     assert [len(parts) for parts in completed] == [2]
     table = _rows(bucket.body("Health Tracker.csv"))
     assert len(table) == 1 + 500000
@@ -171,17 +177,43 @@ def test_malformed_events_fail_the_invocation(handler_module, bucket, event):
         ("MAX_SAMPLE_ROWS", "lots", "MAX_SAMPLE_ROWS must be a whole number"),
     ],
 )
-def test_bad_configuration_fails_at_import_naming_the_variable(
-    env, monkeypatch, name, value, message
+def test_bad_configuration_fails_the_build_naming_the_variable(
+    handler_module, bucket, insert_event, monkeypatch, name, value, message
 ):
     if value is None:
         monkeypatch.delenv(name)
     else:
         monkeypatch.setenv(name, value)
-    sys.modules.pop("sample_data.handler", None)
     with pytest.raises(config.ConfigError, match=message):
-        importlib.import_module("sample_data.handler")
+        handler_module.build(os.environ)
+    # AND the invocation (the runtime's first build) fails the same way, writing nothing
+    with pytest.raises(config.ConfigError, match=message):
+        handler_module.handler(insert_event, CONTEXT)
+    assert bucket.keys() == []
+
+
+def test_importing_the_handler_reads_no_configuration(monkeypatch):
+    # GIVEN an environment without any of the function's variables
+    for name in ("DATASET_TABLE", "SAMPLE_DATA_BUCKET", "DEFAULT_SAMPLE_ROWS", "MAX_SAMPLE_ROWS"):
+        monkeypatch.delenv(name, raising=False)
+    # WHEN the module is imported afresh THEN nothing is read or built yet
     sys.modules.pop("sample_data.handler", None)
+    module = importlib.import_module("sample_data.handler")
+    assert callable(module.build)
+    assert callable(module.handler)
+
+
+def test_one_build_per_environment(handler_module, env):
+    # GIVEN the function's environment
+    first = handler_module.build(dict(env))
+    # THEN the same values give the same dependencies, even as another mapping object
+    assert handler_module.build(dict(env)) is first
+    # AND the per-invocation trace id the runtime rewrites does not cause a rebuild
+    assert handler_module.build({**env, "_X_AMZN_TRACE_ID": "Root=1-abc"}) is first
+    # AND another environment gets its own
+    other = handler_module.build({**env, "MAX_SAMPLE_ROWS": "7"})
+    assert other is not first
+    assert other.config.max_sample_rows == 7
 
 
 def test_optional_configuration_defaults(env, monkeypatch):
