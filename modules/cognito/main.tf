@@ -44,6 +44,13 @@ resource "aws_cognito_user_pool" "this" {
     email_message        = "Thanks for signing up for our services! Your verification code is {####}"
   }
 
+  # A new email address replaces the old one (in the ID token too, and so in the website's
+  # session tag) only once the user enters the code sent to it: nobody can put another user's
+  # address, the user table's key, into their token.
+  user_attribute_update_settings {
+    attributes_require_verification_before_update = ["email"]
+  }
+
   # Email only: no SMS role, no phone numbers to verify.
   account_recovery_setting {
     recovery_mechanism {

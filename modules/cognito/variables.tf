@@ -66,7 +66,7 @@ variable "user_table_arn" {
 }
 
 variable "table_arns" {
-  description = "ARNs of the tables the marketplace website reads and writes (user, model, dataset)."
+  description = "ARNs of the three tables the marketplace website reads: exactly one whose name ends in user_table, model_table and dataset_table each."
   type        = list(string)
   nullable    = false
 
@@ -74,12 +74,25 @@ variable "table_arns" {
     condition     = length(var.table_arns) > 0 && alltrue([for a in var.table_arns : can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+$", a))])
     error_message = "table_arns must be a non-empty list of DynamoDB table ARNs."
   }
+
+  # The website's role grants per table; which ARN is which follows from the contract names.
+  validation {
+    condition = alltrue([
+      for name in ["user_table", "model_table", "dataset_table"] :
+      length([for a in var.table_arns : a if endswith(a, name)]) == 1
+    ])
+    error_message = "table_arns must hold exactly one table whose name ends in each of user_table, model_table and dataset_table."
+  }
+
+  validation {
+    condition     = contains(var.table_arns, var.user_table_arn)
+    error_message = "table_arns must hold user_table_arn."
+  }
 }
 
 variable "index_arns" {
-  description = "ARNs of those tables' indexes the website queries."
+  description = "ARNs of those tables' indexes: the website queries users_username_index and owner-active-index (own rows only) and every dataset-table index."
   type        = list(string)
-  default     = []
   nullable    = false
 
   validation {

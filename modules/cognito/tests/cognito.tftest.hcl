@@ -170,31 +170,170 @@ run "website_role_grants_exactly_the_website_actions" {
   command = apply
 
   assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.authenticated.policy).Statement : s.Sid] == ["ReadOwnUserRow", "OnboardOwnUserRow", "FindOwnUserRowByName", "ListOwnModels", "ReadPublicCatalogue", "QueryPublicCatalogueIndexes", "UseTableKeyViaDynamoDB"]
+    error_message = "the website role must hold exactly its seven statements, in order"
+  }
+  assert {
     condition = toset(flatten([
       for s in jsondecode(aws_iam_role_policy.authenticated.policy).Statement : s.Action if startswith(s.Action[0], "dynamodb:")
-    ])) == toset(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:Scan"])
-    error_message = "the website role must hold exactly get, put, update, query, scan"
+    ])) == toset(["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:Scan"])
+    error_message = "the website role may only get, update, query and scan: no PutItem, DeleteItem or batch writes"
   }
   assert {
-    condition     = toset(jsondecode(aws_iam_role_policy.authenticated.policy).Statement[0].Resource) == toset(var.table_arns)
-    error_message = "item reads/writes must target exactly the three tables"
-  }
-  assert {
-    condition     = toset(jsondecode(aws_iam_role_policy.authenticated.policy).Statement[1].Resource) == toset(concat(var.table_arns, var.index_arns))
-    error_message = "query/scan must target exactly the tables and their indexes"
-  }
-  assert {
-    condition     = jsondecode(aws_iam_role_policy.authenticated.policy).Statement[2].Resource == var.kms_key_arn && jsondecode(aws_iam_role_policy.authenticated.policy).Statement[2].Condition.StringEquals["kms:ViaService"] == "dynamodb.us-east-1.amazonaws.com"
-    error_message = "the key may only be used through DynamoDB"
-  }
-  assert {
-    condition     = length(jsondecode(aws_iam_role_policy.authenticated.policy).Statement) == 3
-    error_message = "no other statement may be granted"
+    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.authenticated.policy).Statement : s.Effect == "Allow" && !can(s.NotAction) && !can(s.NotResource)])
+    error_message = "allow-list statements only (no NotAction/NotResource)"
   }
   assert {
     condition     = !strcontains(aws_iam_role_policy.authenticated.policy, "\"*\"")
     error_message = "no wildcard resource"
   }
+}
+
+run "website_role_reaches_the_user_table_only_through_the_callers_row" {
+  command = apply
+
+  # Every statement naming the user table or one of its indexes is tied to the caller's key.
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.authenticated.policy).Statement :
+      s.Condition["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"] != null && s.Condition.Null["dynamodb:LeadingKeys"] == "false"
+      if anytrue([for r in flatten([s.Resource]) : startswith(r, var.user_table_arn)])
+    ])
+    error_message = "every statement covering user_table must carry a mandatory LeadingKeys condition"
+  }
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.authenticated.policy).Statement : s if anytrue([for r in flatten([s.Resource]) : startswith(r, var.user_table_arn)])]) == 3
+    error_message = "exactly three statements may reach the user table (row read, onboarding, own name)"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.authenticated.policy).Statement[0].Action == ["dynamodb:GetItem"] && jsondecode(aws_iam_role_policy.authenticated.policy).Statement[0].Resource == [var.user_table_arn] && jsondecode(aws_iam_role_policy.authenticated.policy).Statement[0].Condition["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"] == ["$${aws:PrincipalTag/email}"]
+    error_message = "the user row may be read only where user_id is the caller's email tag"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.authenticated.policy).Statement[1].Action == ["dynamodb:UpdateItem"] && jsondecode(aws_iam_role_policy.authenticated.policy).Statement[1].Condition["ForAllValues:StringEquals"]["dynamodb:Attributes"] == ["user_id", "has_onboarded", "role"]
+    error_message = "an update may touch only the key, has_onboarded and role"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.authenticated.policy).Statement[1].Condition.StringEquals["dynamodb:ReturnValues"] == ["NONE", "UPDATED_OLD", "UPDATED_NEW"]
+    error_message = "an update must not return the whole item (ALL_OLD/ALL_NEW)"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.authenticated.policy).Statement[2].Resource == ["${var.user_table_arn}/index/users_username_index"] && jsondecode(aws_iam_role_policy.authenticated.policy).Statement[2].Condition["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"] == ["$${aws:PrincipalTag/username}"]
+    error_message = "users_username_index may be queried only for the caller's user name tag"
+  }
+  assert {
+    condition     = !contains(flatten([for s in jsondecode(aws_iam_role_policy.authenticated.policy).Statement : s.Action if anytrue([for r in flatten([s.Resource]) : startswith(r, var.user_table_arn)])]), "dynamodb:Scan")
+    error_message = "no Scan of the user table or its index"
+  }
+}
+
+run "website_role_reads_own_models_and_the_public_catalogue" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.authenticated.policy).Statement[3].Action == ["dynamodb:Query"] && jsondecode(aws_iam_role_policy.authenticated.policy).Statement[3].Resource == ["arn:aws:dynamodb:us-east-1:111122223333:table/test-model_table/index/owner-active-index"] && jsondecode(aws_iam_role_policy.authenticated.policy).Statement[3].Condition["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"] == ["$${aws:PrincipalTag/username}"]
+    error_message = "models may only be listed through owner-active-index for the caller's user name"
+  }
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.authenticated.policy).Statement : s if anytrue([for r in flatten([s.Resource]) : startswith(r, "arn:aws:dynamodb:us-east-1:111122223333:table/test-model_table")])]) == 1
+    error_message = "no other statement may reach the model table (no GetItem, no writes)"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.authenticated.policy).Statement[4].Action == ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"] && jsondecode(aws_iam_role_policy.authenticated.policy).Statement[4].Resource == ["arn:aws:dynamodb:us-east-1:111122223333:table/test-dataset_table"] && !can(jsondecode(aws_iam_role_policy.authenticated.policy).Statement[4].Condition)
+    error_message = "the dataset table is the public catalogue: get, query, scan, nothing more"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.authenticated.policy).Statement[5].Action == ["dynamodb:Query"] && toset(jsondecode(aws_iam_role_policy.authenticated.policy).Statement[5].Resource) == toset([for a in var.index_arns : a if strcontains(a, "test-dataset_table/index/")])
+    error_message = "every dataset-table index may be queried, and only those"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.authenticated.policy).Statement[6].Resource == var.kms_key_arn && jsondecode(aws_iam_role_policy.authenticated.policy).Statement[6].Condition.StringEquals["kms:ViaService"] == "dynamodb.us-east-1.amazonaws.com"
+    error_message = "the key may only be used through DynamoDB"
+  }
+}
+
+run "session_tags_from_the_id_token" {
+  command = apply
+
+  assert {
+    condition     = aws_cognito_identity_pool_provider_principal_tag.this.principal_tags == tomap({ email = "email", username = "cognito:username" }) && aws_cognito_identity_pool_provider_principal_tag.this.use_defaults == false
+    error_message = "the session must carry exactly the email and cognito:username claims as tags"
+  }
+  assert {
+    condition     = aws_cognito_identity_pool_provider_principal_tag.this.identity_pool_id == aws_cognito_identity_pool.this.id && aws_cognito_identity_pool_provider_principal_tag.this.identity_provider_name == aws_cognito_user_pool.this.endpoint
+    error_message = "the tags must come from this user pool, for this identity pool"
+  }
+  assert {
+    condition     = toset(jsondecode(aws_iam_role.authenticated.assume_role_policy).Statement[0].Action) == toset(["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]) && length(jsondecode(aws_iam_role.authenticated.assume_role_policy).Statement) == 1
+    error_message = "the trust must allow sts:TagSession alongside the web-identity assume, in its one conditioned statement"
+  }
+  assert {
+    condition     = aws_cognito_user_pool.this.user_attribute_update_settings[0].attributes_require_verification_before_update == toset(["email"])
+    error_message = "a changed email must take effect only once verified"
+  }
+}
+
+run "rejects_tables_without_a_model_table" {
+  command = plan
+
+  variables {
+    table_arns = [
+      "arn:aws:dynamodb:us-east-1:111122223333:table/test-user_table",
+      "arn:aws:dynamodb:us-east-1:111122223333:table/test-dataset_table",
+    ]
+  }
+
+  expect_failures = [var.table_arns]
+}
+
+run "rejects_two_tables_with_one_contract_name" {
+  command = plan
+
+  variables {
+    table_arns = [
+      "arn:aws:dynamodb:us-east-1:111122223333:table/test-user_table",
+      "arn:aws:dynamodb:us-east-1:111122223333:table/test-model_table",
+      "arn:aws:dynamodb:us-east-1:111122223333:table/test-dataset_table",
+      "arn:aws:dynamodb:us-east-1:111122223333:table/old-dataset_table",
+    ]
+  }
+
+  expect_failures = [var.table_arns]
+}
+
+run "rejects_a_user_table_arn_outside_the_tables" {
+  command = plan
+
+  variables {
+    user_table_arn = "arn:aws:dynamodb:us-east-1:111122223333:table/other-user_table"
+  }
+
+  expect_failures = [var.table_arns]
+}
+
+run "refuses_a_role_without_the_owner_indexes" {
+  command = plan
+
+  variables {
+    index_arns = [
+      "arn:aws:dynamodb:us-east-1:111122223333:table/test-dataset_table/index/placeholder-app",
+    ]
+  }
+
+  expect_failures = [aws_iam_role_policy.authenticated]
+}
+
+run "refuses_a_role_without_the_catalogue_indexes" {
+  command = plan
+
+  variables {
+    index_arns = [
+      "arn:aws:dynamodb:us-east-1:111122223333:table/test-user_table/index/users_username_index",
+      "arn:aws:dynamodb:us-east-1:111122223333:table/test-model_table/index/owner-active-index",
+    ]
+  }
+
+  expect_failures = [aws_iam_role_policy.authenticated]
 }
 
 run "post_confirmation_trigger_wiring" {
