@@ -1,38 +1,68 @@
 """`artificien-infra nodes ...`: start, stop, inspect and reconcile the per-app PyGrid nodes.
 
-Thin over :mod:`artificien_infra.nodes`. Configuration is the env's Terraform output
-``pygrid_node_manager``; results are JSON on stdout, progress and errors on stderr.
-Exit codes: 0 done, 1 error, 2 ``reconcile`` found problems it did not fix.
+The node manager is ``lambdas/node_manager``, loaded by path exactly as the Lambda runtime imports
+it (:func:`import_lambda_module`). Without ``--remote`` its code runs here, configured from the
+env's Terraform output ``pygrid_node_manager`` and with the caller's credentials. With
+``--remote`` the deployed function does the work with its own role: on AWS the command invokes it
+(RequestResponse); the local emulator stores Lambda code but cannot run it, so on ``local`` the
+function's handler runs in-process with the function's deployed environment (read back with
+GetFunctionConfiguration) plus the emulator's endpoint and credentials, as the trigger runner
+does for the sample-data function.
+
+Results are JSON on stdout, progress and errors on stderr. Exit codes: 0 done, 1 error (a refused
+request, or a function error), 2 ``reconcile`` found problems it did not fix.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sys
+import time
+import uuid
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
 import click
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from click.core import ParameterSource
 
 from artificien_infra import local
-from artificien_infra.config import ENVIRONMENTS, LOCAL, ConfigError, Settings
+from artificien_infra.config import ENVIRONMENTS, LOCAL, LOCAL_CREDENTIALS, ConfigError, Settings
 from artificien_infra.deploy import read_outputs
-from artificien_infra.nodes import (
-    DEFAULT_WAIT_TIMEOUT,
-    NodeError,
-    NodeManager,
-    NodeManagerConfig,
-    no_wait,
-    wait_services_stable,
-)
+from artificien_infra.sample_data_cli import import_lambda_module
 from artificien_infra.terraform import TerraformError
+
+# The node manager imports its shared plumbing as `shared`, as in the Lambda zip.
+_shared_config = import_lambda_module("shared.config")
+_config = import_lambda_module("node_manager.config")
+_errors = import_lambda_module("node_manager.errors")
+_logic = import_lambda_module("node_manager.logic")
+_request = import_lambda_module("node_manager.request")
+
+DEFAULT_WAIT_TIMEOUT = _logic.DEFAULT_WAIT_TIMEOUT
+FUNCTION_OUTPUT = "node_manager_function_name"
+# Longer than any invocation may run (Lambda stops one at 900 s): the answer is always awaited.
+INVOKE_READ_TIMEOUT = 960
+wait_services_stable = _logic.wait_services_stable
+no_wait = _logic.no_wait
+
+
+class FunctionError(Exception):
+    """The deployed function failed, or refused the request."""
 
 
 def load_outputs(env: str) -> dict[str, Any]:
     """Root Terraform outputs of ``env`` (name -> value). Replaced by a fake in tests."""
     return read_outputs(env)
+
+
+def _local_url() -> str:
+    return os.environ.get("AWS_ENDPOINT_URL") or local.endpoint_url(Settings.from_env().local_port)
 
 
 def make_clients(env: str, region: str) -> dict[str, Any]:
@@ -45,20 +75,119 @@ def make_clients(env: str, region: str) -> dict[str, Any]:
     if env != LOCAL:
         session = boto3.Session(region_name=region)
         return {name: session.client(name) for name in ("ecs", "elbv2", "dynamodb")}
-    url = os.environ.get("AWS_ENDPOINT_URL") or local.endpoint_url(Settings.from_env().local_port)
+    url = _local_url()
     return {name: local.client(name, url) for name in ("ecs", "elbv2", "dynamodb")}
 
 
-def _manager(env: str, **kwargs: Any) -> NodeManager:
-    config = NodeManagerConfig.from_outputs(load_outputs(env))
+def make_lambda_client(env: str, region: str) -> Any:
+    """The Lambda client for ``env`` (the emulator's on local). Replaced by a fake in tests."""
+    if env == LOCAL:
+        return local.client("lambda", _local_url())
+    config = Config(read_timeout=INVOKE_READ_TIMEOUT, retries={"total_max_attempts": 1})
+    return boto3.Session(region_name=region).client("lambda", config=config)
+
+
+def emulator_access(region: str) -> dict[str, str]:
+    """What a function's environment gains on the emulator: endpoint, region, placeholder keys.
+
+    Replaced in tests, where moto intercepts the default endpoints instead.
+    """
+    return {
+        "AWS_ENDPOINT_URL": _local_url(),
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+        **LOCAL_CREDENTIALS,
+    }
+
+
+def _checked_config(env: str, outputs: dict[str, Any]) -> Any:
+    config = _config.NodeManagerConfig.from_outputs(outputs)
     if config.environment != env:
-        raise NodeError(f"outputs are for env '{config.environment}', not '{env}'")
-    return NodeManager(
+        raise _errors.NodeError(f"outputs are for env '{config.environment}', not '{env}'")
+    return config
+
+
+def _manager(env: str, **kwargs: Any) -> Any:
+    config = _checked_config(env, load_outputs(env))
+    return _logic.NodeManager(
         config,
         **make_clients(env, config.region),
         progress=lambda message: click.echo(message, err=True),
         **kwargs,
     )
+
+
+# --remote -----------------------------------------------------------------------------------------
+
+
+def run_deployed_locally(env: str, function_name: str, region: str, event: Any) -> Any:
+    """The deployed function's handler, in-process, with the function's deployed environment."""
+    configuration = make_lambda_client(env, region).get_function_configuration(
+        FunctionName=function_name
+    )
+    environ = {
+        **configuration.get("Environment", {}).get("Variables", {}),
+        **emulator_access(region),
+    }
+    deadline = time.monotonic() + int(configuration.get("Timeout", 900))
+    context = SimpleNamespace(
+        function_name=function_name,
+        invoked_function_arn=configuration.get("FunctionArn", function_name),
+        memory_limit_in_mb=configuration.get("MemorySize", 128),
+        aws_request_id=str(uuid.uuid4()),
+        get_remaining_time_in_millis=lambda: int((deadline - time.monotonic()) * 1000),
+    )
+    handler = import_lambda_module("node_manager.handler")
+    # The function logs JSON to stdout (CloudWatch on AWS); here stdout carries the result.
+    with contextlib.redirect_stdout(sys.stderr):
+        answer = handler.handle(handler.build(environ), event, context)
+    return json.loads(json.dumps(answer))  # exactly what an invocation would have returned
+
+
+def invoke_deployed(env: str, function_name: str, region: str, event: Any) -> Any:
+    """Invoke the deployed function and wait for its answer; a function error raises."""
+    response = make_lambda_client(env, region).invoke(
+        FunctionName=function_name,
+        InvocationType="RequestResponse",
+        Payload=json.dumps(event).encode("utf-8"),
+    )
+    raw = response["Payload"].read()
+    try:
+        payload = json.loads(raw or b"null")
+    except json.JSONDecodeError as exc:
+        raise FunctionError(f"function {function_name} answered no JSON: {raw[:200]!r}") from exc
+    if response.get("FunctionError"):
+        detail = payload.get("errorMessage", payload) if isinstance(payload, dict) else payload
+        raise FunctionError(
+            f"function {function_name} failed ({response['FunctionError']}): {detail}"
+        )
+    return payload
+
+
+def _remote(env: str, request: Any) -> Any:
+    outputs = load_outputs(env)
+    config = _checked_config(env, outputs)
+    function_name = outputs.get(FUNCTION_OUTPUT)
+    if not function_name:
+        raise _shared_config.ConfigError(
+            f"Terraform output '{FUNCTION_OUTPUT}' is missing: apply the environment first"
+        )
+    run = run_deployed_locally if env == LOCAL else invoke_deployed
+    answer = run(env, function_name, config.region, request.to_event())
+    if not isinstance(answer, dict) or "ok" not in answer:
+        raise FunctionError(
+            f"function {function_name} answered {answer!r}, not a node manager answer"
+        )
+    for line in answer.get("progress", []):
+        click.echo(line, err=True)
+    if not answer["ok"]:
+        raise FunctionError(
+            f"{answer.get('message')} ({answer.get('error')}, status {answer.get('statusCode')})"
+        )
+    return answer["result"]
+
+
+# commands -----------------------------------------------------------------------------------------
 
 
 def _emit(payload: Any) -> None:
@@ -68,9 +197,24 @@ def _emit(payload: Any) -> None:
 def _run(action: Callable[[], Any]) -> Any:
     try:
         return action()
-    except (NodeError, ConfigError, TerraformError, ClientError, BotoCoreError) as exc:
+    except (
+        _errors.NodeError,
+        _shared_config.ConfigError,
+        ConfigError,
+        TerraformError,
+        FunctionError,
+        ClientError,
+        BotoCoreError,
+    ) as exc:
         # one clear line on stderr and exit 1, never a traceback
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException("; ".join([str(exc), *getattr(exc, "__notes__", [])])) from exc
+
+
+def _execute(env: str, request: Any, remote: bool, **manager_options: Any) -> Any:
+    """The request's result as JSON values, from this process or from the deployed function."""
+    if remote:
+        return _run(lambda: _remote(env, request))
+    return _run(lambda: _logic.perform(_manager(env, **manager_options), request))
 
 
 env_option = click.option(
@@ -80,6 +224,11 @@ env_option = click.option(
     default="local",
     show_default=True,
     help="Environment whose Terraform outputs configure the manager.",
+)
+remote_option = click.option(
+    "--remote",
+    is_flag=True,
+    help="Let the deployed node-manager function do it (on local: its handler, in-process).",
 )
 
 
@@ -104,51 +253,60 @@ def nodes() -> None:
     show_default=True,
     help="Wait for the service to be stable (--no-wait: the local emulator never runs tasks).",
 )
-def up(env: str, app: str, timeout: int, wait: bool) -> None:
+@remote_option
+def up(env: str, app: str, timeout: int, wait: bool, remote: bool) -> None:
     """Start APP's node (idempotent) and record its URL on the app's dataset item."""
+    source = click.get_current_context().get_parameter_source("timeout")
+    if remote and source is ParameterSource.COMMANDLINE:
+        raise click.UsageError(
+            "--timeout does not apply with --remote: the function waits up to its own "
+            "WAIT_TIMEOUT (modules/node_manager wait_timeout)"
+        )
+    request = _request.Request("up", app, wait=wait)
     waiter = wait_services_stable if wait else no_wait
-    status = _run(lambda: _manager(env, waiter=waiter, wait_timeout=timeout).up(app))
-    _emit(status.to_dict())
+    _emit(_execute(env, request, remote, waiter=waiter, wait_timeout=timeout))
 
 
 @nodes.command()
 @env_option
 @click.argument("app")
-def down(env: str, app: str) -> None:
+@remote_option
+def down(env: str, app: str, remote: bool) -> None:
     """Stop APP's node and clear hasNode/nodeURL on its dataset item."""
-    status = _run(lambda: _manager(env).down(app))
-    _emit(status.to_dict())
+    _emit(_execute(env, _request.Request("down", app), remote))
 
 
 @nodes.command()
 @env_option
 @click.argument("app")
-def status(env: str, app: str) -> None:
+@remote_option
+def status(env: str, app: str, remote: bool) -> None:
     """Show APP's node resources and what its dataset item says."""
-    result = _run(lambda: _manager(env).status(app))
-    _emit(result.to_dict())
+    _emit(_execute(env, _request.Request("status", app), remote))
 
 
 @nodes.command(name="list")
 @env_option
-def list_nodes(env: str) -> None:
+@remote_option
+def list_nodes(env: str, remote: bool) -> None:
     """List every node of the environment."""
-    result = _run(lambda: _manager(env).list())
-    _emit([s.to_dict() for s in result])
+    _emit(_execute(env, _request.Request("list"), remote))
 
 
 @nodes.command()
 @env_option
 @click.option("--fix", is_flag=True, help="Remove unclaimed nodes and clear dangling claims.")
-def reconcile(env: str, fix: bool) -> None:
+@remote_option
+def reconcile(env: str, fix: bool, remote: bool) -> None:
     """Report nodes without a claiming dataset item and items claiming missing nodes."""
-    findings = _run(lambda: _manager(env).reconcile(fix=fix))
-    _emit([f.to_dict() for f in findings])
+    findings = _execute(env, _request.Request("reconcile", fix=fix), remote)
+    _emit(findings)
     for finding in findings:
-        state = "fixed" if finding.fixed else "found"
+        state = "fixed" if finding["fixed"] else "found"
         click.echo(
-            f"{state}: {finding.kind} app={finding.app_id!r} slug={finding.slug}: {finding.detail}",
+            f"{state}: {finding['kind']} app={finding['app_id']!r} slug={finding['slug']}: "
+            f"{finding['detail']}",
             err=True,
         )
-    if any(not f.fixed for f in findings):
+    if any(not f["fixed"] for f in findings):
         click.get_current_context().exit(2)

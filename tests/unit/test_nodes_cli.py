@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import io
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from click.testing import CliRunner
 
 from artificien_infra import nodes_cli
-from artificien_infra.nodes import NodeNotStableError
+from node_manager.errors import NodeNotStableError
 
-# The moto platform of test_nodes.py, shared without a conftest (pytest runs with
-# --import-mode=importlib, so sibling test modules are not importable by name).
+# The moto platform of the node manager's tests, shared without a conftest (pytest runs with
+# --import-mode=importlib, so test modules are not importable by name).
 _spec = importlib.util.spec_from_file_location(
-    "nodes_platform", Path(__file__).with_name("test_nodes.py")
+    "nodes_platform",
+    Path(__file__).parent / "lambdas" / "node_manager" / "test_node_manager.py",
 )
 assert _spec is not None
 assert _spec.loader is not None
@@ -26,9 +29,11 @@ _platform_module = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = _platform_module  # dataclasses resolve annotations through it
 _spec.loader.exec_module(_platform_module)
 APP = _platform_module.APP
+REGION = _platform_module.REGION
 TABLE = _platform_module.TABLE
 Platform = _platform_module.Platform
 platform = _platform_module.platform  # the fixture
+FUNCTION = "artificien-local-node_manager"
 
 
 @pytest.fixture
@@ -41,7 +46,11 @@ def cli(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         value = dataclasses.asdict(platform.config)
         value["subnet_ids"] = list(value["subnet_ids"])
         value["environment"] = env if env != "staging" else "dev"  # staging: a mismatch
-        return {"pygrid_node_manager": value, "user_table_name": "ignored"}
+        return {
+            "pygrid_node_manager": value,
+            "user_table_name": "ignored",
+            "node_manager_function_name": FUNCTION,
+        }
 
     def fake_clients(env: str, region: str) -> dict[str, Any]:
         return {"ecs": platform.ecs, "elbv2": platform.elbv2, "dynamodb": platform.dynamodb}
@@ -166,3 +175,204 @@ def test_local_clients_target_the_emulator(monkeypatch: pytest.MonkeyPatch) -> N
     assert nodes_cli.make_clients("local", "us-east-1")["ecs"].meta.endpoint_url == (
         "http://127.0.0.1:4604"
     )
+
+
+# --remote -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def deployed_function(cli: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The node-manager function as Terraform deploys it on local: stored (moto cannot run it),
+    with the platform's configuration as its environment."""
+    platform = cli["platform"]
+    iam = boto3.client("iam", region_name=REGION)
+    role = iam.create_role(
+        RoleName="node-manager", AssumeRolePolicyDocument=json.dumps({"Statement": []})
+    )["Role"]["Arn"]
+    config = dataclasses.replace(platform.config, environment="local").to_dict()
+    environment = {"NODE_MANAGER_CONFIG": json.dumps(config), "WAIT_TIMEOUT": "77"}
+    lambda_client = boto3.client("lambda", region_name=REGION)
+    lambda_client.create_function(
+        FunctionName=FUNCTION,
+        Runtime="python3.12",
+        Role=role,
+        Handler="node_manager.handler.handler",
+        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
+        Timeout=900,
+        Environment={"Variables": environment},
+    )
+    asked: list[tuple[str, str]] = []
+
+    def lambda_for(env: str, region: str) -> Any:
+        asked.append((env, region))
+        return lambda_client
+
+    monkeypatch.setattr(nodes_cli, "make_lambda_client", lambda_for)
+    # moto intercepts the default endpoints: the emulator only adds region and keys here
+    monkeypatch.setattr(
+        nodes_cli,
+        "emulator_access",
+        lambda region: {"AWS_REGION": region, **{k: "testing" for k in KEYS}},
+    )
+    return {"asked": asked, "environment": environment}
+
+
+KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+
+
+def _comparable(node: dict[str, Any]) -> dict[str, Any]:
+    """A node's answer without what differs between two creations (ARNs, revisions)."""
+    return {k: v for k, v in node.items() if k != "resources"}
+
+
+def test_up_remote_on_local_runs_the_deployed_handler_like_the_in_process_path(
+    cli: dict[str, Any], deployed_function: dict[str, Any]
+) -> None:
+    platform = cli["platform"]
+    # GIVEN the node started in-process, then stopped
+    local_up = run("up", "--env", "local", "--no-wait", APP)
+    assert local_up.exit_code == 0, local_up.stderr
+    [in_process_service] = platform.services()
+    in_process_item = platform.item(APP)
+    assert run("down", "--env", "local", APP).exit_code == 0
+
+    # WHEN started again through the deployed function
+    remote_up = run("up", "--env", "local", "--no-wait", "--remote", APP)
+
+    # THEN the answer, the service, its tags and the item claim are the same as in-process
+    assert remote_up.exit_code == 0, remote_up.stderr
+    assert _comparable(json.loads(remote_up.stdout)) == _comparable(json.loads(local_up.stdout))
+    [remote_service] = platform.services()
+    assert remote_service["tags"] == in_process_service["tags"]
+    assert remote_service["serviceName"] == in_process_service["serviceName"]
+    assert platform.item(APP) == in_process_item
+    # AND progress came back on stderr, the result alone on stdout
+    assert "creating service pygrid-artificien-health" in remote_up.stderr
+    assert deployed_function["asked"] == [("local", REGION)]
+
+
+def test_remote_wait_uses_the_functions_own_timeout(
+    cli: dict[str, Any], deployed_function: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from node_manager import handler
+
+    waits: list[tuple[str, float]] = []
+    monkeypatch.setattr(
+        handler, "wait_services_stable", lambda ecs, c, service, t: waits.append((service, t))
+    )
+    result = run("up", "--env", "local", "--remote", APP)
+    assert result.exit_code == 0, result.stderr
+    # WAIT_TIMEOUT from the deployed environment (77), not the CLI's default (600)
+    assert waits == [("pygrid-artificien-health", 77)]
+    assert cli["waits"] == []
+
+
+def test_remote_refusal_and_reconcile_exit_codes(
+    cli: dict[str, Any], deployed_function: dict[str, Any]
+) -> None:
+    ghost = run("down", "--env", "local", "--remote", "Ghost")
+    assert ghost.exit_code == 1
+    assert "unknown app 'Ghost'" in ghost.stderr
+    assert "UnknownAppError, status 404" in ghost.stderr
+    assert ghost.stdout == ""
+
+    assert run("up", "--env", "local", "--no-wait", "--remote", APP).exit_code == 0
+    cli["platform"].dynamodb.delete_item(TableName=TABLE, Key={"dataset_id": {"S": APP}})
+    found = run("reconcile", "--env", "local", "--remote")
+    assert found.exit_code == 2
+    assert [f["kind"] for f in json.loads(found.stdout)] == ["unclaimed-node"]
+    fixed = run("reconcile", "--env", "local", "--remote", "--fix")
+    assert fixed.exit_code == 0
+    assert cli["platform"].nothing_managed()
+
+
+def test_remote_timeout_is_refused(cli: dict[str, Any]) -> None:
+    result = run("up", "--env", "local", "--remote", "--timeout", "30", APP)
+    assert result.exit_code == 2
+    assert "--timeout does not apply with --remote" in result.stderr
+
+
+def test_remote_needs_the_function_output(
+    cli: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = nodes_cli.load_outputs
+
+    def without_function(env: str) -> dict[str, Any]:
+        return {k: v for k, v in outputs(env).items() if k != "node_manager_function_name"}
+
+    monkeypatch.setattr(nodes_cli, "load_outputs", without_function)
+    result = run("list", "--env", "local", "--remote")
+    assert result.exit_code == 1
+    assert "'node_manager_function_name' is missing" in result.stderr
+
+
+class FakeLambda:
+    """Answers invoke with a canned payload, as Lambda does for a RequestResponse call."""
+
+    def __init__(self, payload: Any, function_error: str | None = None) -> None:
+        self.payload = payload
+        self.function_error = function_error
+        self.calls: list[dict[str, Any]] = []
+
+    def invoke(self, **kwargs: Any) -> dict[str, Any]:
+        self.calls.append(kwargs)
+        response: dict[str, Any] = {
+            "StatusCode": 200,
+            "Payload": io.BytesIO(json.dumps(self.payload).encode()),
+        }
+        if self.function_error:
+            response["FunctionError"] = self.function_error
+        return response
+
+
+@pytest.fixture
+def aws_lambda(cli: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Any:
+    def install(fake: FakeLambda) -> FakeLambda:
+        monkeypatch.setattr(nodes_cli, "make_lambda_client", lambda env, region: fake)
+        return fake
+
+    return install
+
+
+def test_remote_on_aws_invokes_the_function_and_prints_its_answer(
+    cli: dict[str, Any], aws_lambda: Any
+) -> None:
+    node = {"url": "https://artificien-health.nodes.example.com", "state": "running"}
+    fake = aws_lambda(
+        FakeLambda({"ok": True, "statusCode": 200, "result": node, "progress": ["waiting"]})
+    )
+    result = run("up", "--env", "dev", "--remote", APP)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == node
+    assert "waiting" in result.stderr
+    [call] = fake.calls
+    assert call["FunctionName"] == FUNCTION
+    assert call["InvocationType"] == "RequestResponse"
+    assert json.loads(call["Payload"]) == {"action": "up", "app": APP, "wait": True}
+    assert cli["platform"].nothing_managed()  # nothing ran here
+
+
+def test_remote_function_error_exits_1(cli: dict[str, Any], aws_lambda: Any) -> None:
+    aws_lambda(
+        FakeLambda(
+            {"errorMessage": "Task timed out after 900.00 seconds"}, function_error="Unhandled"
+        )
+    )
+    result = run("status", "--env", "dev", "--remote", APP)
+    assert result.exit_code == 1
+    assert "failed (Unhandled): Task timed out after 900.00 seconds" in result.stderr
+    assert result.stdout == ""
+
+
+def test_remote_refusal_on_aws_exits_1(cli: dict[str, Any], aws_lambda: Any) -> None:
+    refusal = {
+        "ok": False,
+        "statusCode": 409,
+        "error": "SlugCollisionError",
+        "message": "app 'a' and app 'A' both map to the host name 'a.nodes.example.com'",
+        "progress": [],
+    }
+    aws_lambda(FakeLambda(refusal))
+    result = run("up", "--env", "dev", "--remote", "--no-wait", "a")
+    assert result.exit_code == 1
+    assert "both map to the host name" in result.stderr

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from artificien_infra import checks, packaging
-from artificien_infra.nodes import encode_tag_value
 from artificien_infra.terraform import PythonTerraformRunner
 from artificien_infra.triggers import ShardPositions
+from node_manager.naming import encode_tag_value
 
 
 def test_dotfiles_never_ship_in_a_lambda_zip(ctx):

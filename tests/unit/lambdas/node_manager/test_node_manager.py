@@ -1,4 +1,4 @@
-"""The PyGrid node manager against moto (ecs, elbv2, dynamodb, ec2)."""
+"""The PyGrid node manager (lambdas/node_manager) against moto (ecs, elbv2, dynamodb, ec2)."""
 
 from __future__ import annotations
 
@@ -13,19 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from artificien_infra import nodes
-from artificien_infra.nodes import (
-    ConfigError,
+from node_manager import logic
+from node_manager.config import ConfigError, NodeManagerConfig
+from node_manager.errors import (
     InvalidAppIdError,
-    NodeManager,
-    NodeManagerConfig,
     NodeNotStableError,
     SlugCollisionError,
     UnknownAppError,
-    decode_tag_value,
-    encode_tag_value,
-    slugify,
 )
+from node_manager.logic import NodeManager
+from node_manager.naming import decode_tag_value, encode_tag_value, slugify
 
 REGION = "us-east-1"
 FAMILY = "artificien-test-pygrid-node"
@@ -114,6 +111,8 @@ def _output(**overrides: Any) -> dict[str, Any]:
         "nodes_domain": DOMAIN,
         "dataset_table_name": TABLE,
         "url_scheme": "http",
+        "service_prefix": "pygrid-",
+        "target_group_prefix": "pygrid-",
     }
     value.update(overrides)
     return value
@@ -293,6 +292,8 @@ def platform(monkeypatch: pytest.MonkeyPatch) -> Platform:
             nodes_domain=DOMAIN,
             dataset_table_name=TABLE,
             url_scheme="http",
+            service_prefix="pygrid-",
+            target_group_prefix="pygrid-",
         )
         env = Platform(config, ecs, elbv2, dynamodb, [])
         env.put_app(APP)
@@ -466,7 +467,7 @@ def test_default_waiter_turns_timeout_into_node_error(platform: Platform) -> Non
     # moto never runs tasks, so its services are never stable: the waiter must give up
     platform.manager(waiter=lambda *a: None).up(APP)
     with pytest.raises(NodeNotStableError, match="pygrid-artificien-health"):
-        nodes.wait_services_stable(
+        logic.wait_services_stable(
             _NoSleepEcs(platform.ecs), "artificien-test", "pygrid-artificien-health", 1
         )
 
@@ -659,7 +660,7 @@ def test_reconcile_removes_a_node_left_by_an_interrupted_down(platform: Platform
     # GIVEN down cleared the item, then died before removing the node
     manager = platform.manager()
     manager.up(APP)
-    manager._clear_claim(APP)
+    manager.claims.clear(APP)
     [finding] = manager.reconcile(fix=True)
     assert finding.kind == "unclaimed-node"
     assert "does not claim it" in finding.detail

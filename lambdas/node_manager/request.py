@@ -1,0 +1,75 @@
+"""The function's event, validated: ``{"action", "app", "wait", "fix"}``.
+
+``app`` is required by up, down and status and refused by list and reconcile; ``wait`` (default
+false: return once the resources exist, the caller polls ``status``) applies to up only, ``fix``
+(default false) to reconcile only. Anything else is a :class:`BadRequestError` naming the problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from node_manager.errors import BadRequestError
+
+ACTIONS = ("up", "down", "status", "list", "reconcile")
+APP_ACTIONS = frozenset({"up", "down", "status"})
+MAX_APP_ID_LENGTH = 1024
+_FLAGS = {"wait": "up", "fix": "reconcile"}
+_KEYS = frozenset({"action", "app", *_FLAGS})
+
+
+@dataclass(frozen=True)
+class Request:
+    action: str
+    app: str | None = None
+    wait: bool = False
+    fix: bool = False
+
+    def to_event(self) -> dict[str, Any]:
+        """The event that asks for this request (what the CLI sends to the function)."""
+        event: dict[str, Any] = {"action": self.action}
+        if self.app is not None:
+            event["app"] = self.app
+        if self.action == "up":
+            event["wait"] = self.wait
+        if self.action == "reconcile":
+            event["fix"] = self.fix
+        return event
+
+
+def _flag(event: Mapping[str, Any], name: str, action: str) -> bool:
+    if name not in event:
+        return False
+    if _FLAGS[name] != action:
+        raise BadRequestError(f"'{name}' applies only to action '{_FLAGS[name]}', not '{action}'")
+    value = event[name]
+    if not isinstance(value, bool):
+        raise BadRequestError(f"'{name}' must be true or false, got {value!r}")
+    return value
+
+
+def parse_request(event: Any) -> Request:
+    """The request in ``event``, or :class:`BadRequestError` saying what is wrong with it."""
+    if not isinstance(event, Mapping):
+        raise BadRequestError(f"the event must be a JSON object, got {type(event).__name__}")
+    unknown = sorted(str(k) for k in event if k not in _KEYS)
+    if unknown:
+        raise BadRequestError(
+            f"unknown field(s) {', '.join(unknown)}; expected {', '.join(sorted(_KEYS))}"
+        )
+    action = event.get("action")
+    if action not in ACTIONS:
+        raise BadRequestError(f"'action' must be one of {', '.join(ACTIONS)}, got {action!r}")
+    app = event.get("app")
+    if action in APP_ACTIONS:
+        if not isinstance(app, str) or not app.strip():
+            raise BadRequestError(f"action '{action}' needs 'app': the app id, a non-empty string")
+        if len(app) > MAX_APP_ID_LENGTH:
+            raise BadRequestError(f"'app' is longer than {MAX_APP_ID_LENGTH} characters")
+    elif app is not None:
+        raise BadRequestError(f"action '{action}' takes no 'app'")
+    return Request(
+        action=action, app=app, wait=_flag(event, "wait", action), fix=_flag(event, "fix", action)
+    )

@@ -1,0 +1,87 @@
+"""What the operations answer: a node's resources, its status, and reconcile's findings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class NodeResources:
+    """The AWS resources of one app's node, as found (any may be missing)."""
+
+    slug: str
+    app_id: str | None = None
+    service_arn: str | None = None
+    service_status: str | None = None
+    desired_count: int = 0
+    running_count: int = 0
+    target_group_arn: str | None = None
+    rule_arn: str | None = None
+    task_definition_arns: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.service_arn or self.target_group_arn or self.rule_arn or self.task_definition_arns
+        )
+
+    @property
+    def complete(self) -> bool:
+        return bool(
+            self.service_arn
+            and self.service_status == "ACTIVE"
+            and self.target_group_arn
+            and self.rule_arn
+            and self.task_definition_arns
+        )
+
+    def missing(self) -> list[str]:
+        """The parts a complete node has and this one lacks."""
+        return [
+            name
+            for name, present in (
+                ("service", self.service_arn and self.service_status == "ACTIVE"),
+                ("rule", self.rule_arn),
+                ("target group", self.target_group_arn),
+                ("task definition", self.task_definition_arns),
+            )
+            if not present
+        ]
+
+    def take_service(self, service: Mapping[str, Any]) -> None:
+        self.service_arn = service["serviceArn"]
+        self.service_status = service.get("status")
+        self.desired_count = int(service.get("desiredCount", 0))
+        self.running_count = int(service.get("runningCount", 0))
+
+
+@dataclass
+class NodeStatus:
+    app_id: str
+    slug: str
+    url: str
+    state: str  # running | starting | partial | absent
+    item_exists: bool
+    item_has_node: bool
+    item_node_url: str | None
+    resources: NodeResources
+    changed: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Finding:
+    """One disagreement between the nodes that exist and the dataset items that claim them."""
+
+    kind: str  # unclaimed-node | incomplete-node | dangling-claim
+    app_id: str | None
+    slug: str | None
+    detail: str
+    fixed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
