@@ -1,14 +1,13 @@
 """Configuration of the function, read and validated once from the environment."""
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from shared.config import ConfigError, json_value, required
+
+__all__ = ["DEFAULT_DATASETS", "Config", "ConfigError", "load_config"]
+
 DEFAULT_DATASETS = ("Artificien-Health",)
-
-
-class ConfigError(RuntimeError):
-    """An environment variable is missing or malformed; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -19,19 +18,12 @@ class Config:
 
 def load_config(environ: Mapping[str, str]) -> Config:
     """Build the configuration from ``environ``; raises :class:`ConfigError` naming the variable."""
-    user_table = environ.get("USER_TABLE", "").strip()
-    if not user_table:
-        raise ConfigError("USER_TABLE must be set to the name of the user table")
-
-    raw = environ.get("DEFAULT_DATASETS")
-    if raw is None or not raw.strip():
-        return Config(user_table=user_table, default_datasets=DEFAULT_DATASETS)
-    try:
-        datasets = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"DEFAULT_DATASETS must be a JSON list of strings: {error}") from error
+    user_table = required(environ, "USER_TABLE")
+    datasets = json_value(environ, "DEFAULT_DATASETS", default=list(DEFAULT_DATASETS))
     if not isinstance(datasets, list) or not all(
         isinstance(d, str) and d.strip() for d in datasets
     ):
-        raise ConfigError("DEFAULT_DATASETS must be a JSON list of non-empty strings")
+        raise ConfigError(
+            "environment variable DEFAULT_DATASETS must be a JSON list of non-empty strings"
+        )
     return Config(user_table=user_table, default_datasets=tuple(datasets))

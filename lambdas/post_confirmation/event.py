@@ -4,6 +4,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import (
+    PostConfirmationTriggerEvent,
+)
+
 CONFIRM_SIGN_UP = "PostConfirmation_ConfirmSignUp"
 CONFIRM_FORGOT_PASSWORD = "PostConfirmation_ConfirmForgotPassword"  # noqa: S105 - a trigger name
 
@@ -36,24 +40,25 @@ def parse_event(event: Any) -> ConfirmedSignUp | None:
     """
     if not isinstance(event, Mapping):
         raise MalformedEventError("event must be a JSON object")
-    trigger = _text(event, "triggerSource", "event")
+    # Powertools' data class reads the fields by name; presence and types are checked here first,
+    # since its properties raise KeyError on a missing field.
+    typed = PostConfirmationTriggerEvent(dict(event))
+    trigger = _text(typed, "triggerSource", "event")
     if trigger == CONFIRM_FORGOT_PASSWORD:
         return None
     if trigger != CONFIRM_SIGN_UP:
         raise MalformedEventError(f"event.triggerSource {trigger!r} is not a post-confirmation")
 
-    request = event.get("request")
+    request = typed.get("request")
     if not isinstance(request, Mapping):
         raise MalformedEventError("event.request must be an object")
     attributes = request.get("userAttributes")
     if not isinstance(attributes, Mapping):
         raise MalformedEventError("event.request.userAttributes must be an object")
 
-    email = _text(attributes, "email", "event.request.userAttributes").strip()
+    email = _text(typed.request.user_attributes, "email", "event.request.userAttributes").strip()
     if "@" not in email:
         raise MalformedEventError("event.request.userAttributes.email is not an email address")
-    return ConfirmedSignUp(
-        user_pool_id=_text(event, "userPoolId", "event"),
-        username=_text(event, "userName", "event"),
-        email=email,
-    )
+    _text(typed, "userPoolId", "event")
+    _text(typed, "userName", "event")
+    return ConfirmedSignUp(user_pool_id=typed.user_pool_id, username=typed.user_name, email=email)

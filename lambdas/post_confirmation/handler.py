@@ -5,30 +5,44 @@ put (idempotent) and the DynamoDB client's timeouts and retries fit inside that 
 """
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-import boto3
-from botocore.config import Config as BotoConfig
-
 from post_confirmation.account import new_account_item, new_api_key
-from post_confirmation.config import load_config
+from post_confirmation.config import Config, load_config
 from post_confirmation.event import MalformedEventError, parse_event
-from post_confirmation.logs import get_logger
 from post_confirmation.store import UserStore
+from shared import aws, logs
+from shared.build import cached, warm
+
+__all__ = ["MalformedEventError", "build", "handle", "handler"]
 
 # Worst case: 2 attempts x (1 s connect + 1 s read) + standard-mode backoff (< 1 s) < 5 s.
-CLIENT_CONFIG = BotoConfig(
-    connect_timeout=1,
-    read_timeout=1,
-    retries={"mode": "standard", "total_max_attempts": 2},
-)
+CLIENT_CONFIG = {
+    "connect_timeout": 1,
+    "read_timeout": 1,
+    "retries": {"mode": "standard", "total_max_attempts": 2},
+}
 
-LOGGER = get_logger("post_confirmation")
-CONFIG = load_config(os.environ)
-STORE = UserStore(boto3.client("dynamodb", config=CLIENT_CONFIG), CONFIG.user_table)
+LOGGER = logs.logger("post_confirmation")
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Deps:
+    config: Config
+    store: UserStore
+
+
+@cached
+def build(environ: Mapping[str, str]) -> Deps:
+    """The configuration and the user table's store for ``environ`` (once per environment)."""
+    config = load_config(environ)
+    client = aws.client(environ, "dynamodb", **CLIENT_CONFIG)
+    return Deps(config=config, store=UserStore(client, config.user_table))
+
+
+def handle(deps: Deps, event: Any, context: Any = None) -> Any:
     """Create the confirmed user's row; return the event unchanged, as Cognito expects."""
     try:
         confirmed = parse_event(event)
@@ -46,10 +60,10 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     item = new_account_item(
         email=confirmed.email,
         username=confirmed.username,
-        datasets=CONFIG.default_datasets,
+        datasets=deps.config.default_datasets,
         api_key=new_api_key(),
     )
-    created = STORE.create_if_absent(item)
+    created = deps.store.create_if_absent(item)
     LOGGER.info(
         "account row created" if created else "account row already existed; left unchanged",
         extra={
@@ -57,7 +71,14 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             "username": confirmed.username,
             "user_pool_id": confirmed.user_pool_id,
             "row_created": created,
-            "request_id": getattr(context, "aws_request_id", None),
         },
     )
     return event
+
+
+@logs.inject(LOGGER)
+def handler(event: Any, context: Any) -> Any:
+    return handle(build(os.environ), event, context)
+
+
+warm(build)

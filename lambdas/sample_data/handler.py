@@ -9,7 +9,7 @@ from typing import Any
 
 from sample_data import config, records
 from shared import aws, logs
-from shared.build import cached
+from shared.build import cached, warm
 
 LOGGER = logs.logger("sample_data")
 
@@ -38,3 +38,6 @@ def handle(deps: Deps, event: Any, context: Any = None) -> dict[str, list[dict[s
 @logs.inject(LOGGER)
 def handler(event: dict[str, Any], context: Any) -> dict[str, list[dict[str, str]]]:
     return handle(build(os.environ), event, context)
+
+
+warm(build)

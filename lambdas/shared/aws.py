@@ -37,6 +37,6 @@ def client_kwargs(environ: Mapping[str, str]) -> dict[str, str]:
 
 def client(environ: Mapping[str, str], service: str, **config_kwargs: Any) -> Any:
     """A boto3 client for ``service``; ``config_kwargs`` go to botocore's ``Config``."""
-    # A fresh session: the default one would fall back to os.environ for anything not passed.
-    session = boto3.session.Session()
-    return session.client(service, config=Config(**config_kwargs), **client_kwargs(environ))
+    # Values taken from the mapping are passed explicitly and win over anything botocore would
+    # find on its own; what the mapping lacks falls back to botocore's usual chain.
+    return boto3.client(service, config=Config(**config_kwargs), **client_kwargs(environ))

@@ -7,6 +7,7 @@ the second call on; the trigger runner and tests pass another mapping and get th
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -49,3 +50,15 @@ def cached(fn: Callable[[Mapping[str, str]], T]) -> Callable[[Mapping[str, str]]
 
     build.cache_clear = cache.clear  # type: ignore[attr-defined]
     return build
+
+
+def warm(build: Callable[[Mapping[str, str]], object]) -> None:
+    """Build once at import, but only inside the Lambda runtime (``AWS_LAMBDA_RUNTIME_API``).
+
+    The work then happens in the container's init phase, before the first request waits on it
+    (Lambda's advice for SDK clients), and a bad configuration fails the cold start naming the
+    variable. Anywhere else (tests, the trigger runner) importing a handler reads and builds
+    nothing.
+    """
+    if os.environ.get("AWS_LAMBDA_RUNTIME_API"):
+        build(os.environ)

@@ -1,10 +1,9 @@
 """Fixtures for the post-confirmation Lambda: a mocked user table, Cognito's events, and the
-handler imported after its environment is set (it reads its configuration at import)."""
+handler, whose dependencies are built from the environment on first use (``build(environ)``)."""
 
 import copy
 import importlib
 import json
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,10 +71,11 @@ def dynamodb(aws_environment: None) -> Iterator[Any]:
 
 
 def import_handler() -> ModuleType:
-    """(Re)import the handler so it reads the current environment."""
-    for name in [m for m in sys.modules if m.startswith("post_confirmation")]:
-        del sys.modules[name]
-    return importlib.import_module("post_confirmation.handler")
+    """The handler module with an empty build cache: its next invocation builds from the current
+    environment, as a cold start does (no module reload)."""
+    module = importlib.import_module("post_confirmation.handler")
+    module.build.cache_clear()
+    return module
 
 
 @pytest.fixture

@@ -1,8 +1,12 @@
 """Configuration: read once from the environment, failing with the variable's name."""
 
-import pytest
-from conftest import import_handler
+import importlib
+import os
+import sys
 
+import pytest
+
+from conftest import import_handler
 from post_confirmation.config import DEFAULT_DATASETS, ConfigError, load_config
 
 
@@ -35,11 +39,37 @@ def test_malformed_default_datasets_is_named(raw):
         load_config({"USER_TABLE": "t", "DEFAULT_DATASETS": raw})
 
 
-def test_handler_refuses_to_load_without_user_table(aws_environment, monkeypatch):
+def test_handler_refuses_to_build_without_user_table(aws_environment, monkeypatch):
     # GIVEN a deployment that forgot the table name
     monkeypatch.delenv("USER_TABLE")
 
-    # WHEN the runtime imports the handler THEN the import fails naming the variable
+    # WHEN the runtime builds the handler's dependencies THEN it fails naming the variable
     with pytest.raises(Exception, match="USER_TABLE") as raised:
-        import_handler()
+        import_handler().build(os.environ)
     assert type(raised.value).__name__ == "ConfigError"
+
+
+def test_inside_the_lambda_runtime_the_build_happens_at_import(aws_environment, monkeypatch):
+    # GIVEN the Lambda runtime's marker and a deployment that forgot the table name
+    monkeypatch.setenv("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001")
+    monkeypatch.delenv("USER_TABLE")
+    sys.modules.pop("post_confirmation.handler", None)
+
+    # WHEN the runtime imports the handler (the init phase) THEN the cold start fails naming it
+    try:
+        with pytest.raises(Exception, match="USER_TABLE") as raised:
+            importlib.import_module("post_confirmation.handler")
+    finally:
+        sys.modules.pop("post_confirmation.handler", None)
+    assert type(raised.value).__name__ == "ConfigError"
+
+
+def test_outside_the_runtime_importing_the_handler_reads_nothing(aws_environment, monkeypatch):
+    # GIVEN no configuration at all
+    monkeypatch.delenv("USER_TABLE")
+    monkeypatch.delenv("AWS_LAMBDA_RUNTIME_API", raising=False)
+    sys.modules.pop("post_confirmation.handler", None)
+
+    # WHEN the handler is imported THEN it loads (nothing is read until the first build)
+    module = importlib.import_module("post_confirmation.handler")
+    assert callable(module.build)

@@ -1,10 +1,12 @@
 """The trigger end to end, in-process, against a mocked user table."""
 
 import copy
+import os
 import re
 import threading
 
 import pytest
+
 from conftest import TABLE, import_handler, scan_rows
 
 URL_SAFE = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -183,8 +185,8 @@ def test_table_errors_propagate(dynamodb, monkeypatch, cognito_event, context):
 
 
 def test_client_budget_fits_cognitos_five_seconds(handler_module):
-    # GIVEN the DynamoDB client the handler built at import
-    config = handler_module.STORE._client.meta.config
+    # GIVEN the DynamoDB client the handler builds from its environment
+    config = handler_module.build(os.environ).store._client.meta.config
 
     # THEN its timeouts and standard retries add up to less than Cognito's 5 s wait
     attempts = config.retries["total_max_attempts"]

@@ -7,12 +7,12 @@ import re
 import sys
 
 import pytest
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter as JsonFormatter
 from hypothesis import given
 from hypothesis import strategies as st
 
 from post_confirmation.account import new_account_item, new_api_key
 from post_confirmation.event import ConfirmedSignUp, MalformedEventError, parse_event
-from post_confirmation.logs import JsonFormatter
 
 
 def test_sign_up_event_is_parsed(cognito_event):
