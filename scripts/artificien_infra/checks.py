@@ -1,4 +1,5 @@
-"""The static gates: terraform fmt, validate, module tests, and the checkov policy scan.
+"""The static gates: terraform fmt, validate, module tests, the checkov policy scan, and the IAM
+lint of a plan's rendered policy documents (iam_lint.py).
 
 The checkov gate fails closed: a crash, unreadable output, or a scan that ran no check is a
 failure, never a pass.
@@ -15,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from artificien_infra.config import ConfigError, Context
+from artificien_infra import iam_lint
+from artificien_infra.config import ENVIRONMENTS, ConfigError, Context
 from artificien_infra.terraform import Terraform
 
-STEPS = ("fmt", "validate", "docs", "test", "checkov")
+STEPS = ("fmt", "validate", "docs", "test", "checkov", "iam")
 
 
 @dataclass
@@ -241,6 +243,56 @@ def check_checkov(
             )
         )
     return results
+
+
+def check_iam(
+    ctx: Context, plan_env: str | None = None, analyze=iam_lint.parliament_findings
+) -> list[StepResult]:
+    """parliament over the policy documents of build/ENV.tfplan.json.
+
+    With ``plan_env`` that plan must exist. Without, every env's plan JSON present in build/ is
+    linted; with none there is nothing rendered to lint, and the step says so.
+    """
+    try:
+        waivers = iam_lint.load_waivers(ctx.paths.root / iam_lint.EXCEPTIONS_FILE)
+    except iam_lint.LintError as err:
+        return [StepResult("iam", False, str(err))]
+    envs = [plan_env] if plan_env else [e for e in ENVIRONMENTS if ctx.paths.plan_json(e).is_file()]
+    if not envs:
+        hint = "no plan JSON in build/: run `artificien-infra plan --env E` (or pass --plan-env)"
+        return [StepResult("iam", True, f"skipped: {hint}")]
+    results: list[StepResult] = []
+    for env in envs:
+        name = f"iam {env}"
+        path = ctx.paths.plan_json(env)
+        if not path.is_file():
+            detail = f"no plan JSON at {path}: run `artificien-infra plan --env {env}`"
+            results.append(StepResult(name, False, detail))
+            continue
+        try:
+            report = iam_lint.lint(iam_lint.read_plan(path), waivers, analyze)
+        except iam_lint.LintError as err:
+            results.append(StepResult(name, False, str(err)))
+            continue
+        results.append(_iam_result(name, report))
+    return results
+
+
+def _iam_result(name: str, report: iam_lint.Report) -> StepResult:
+    counts = {
+        "documents": report.documents,
+        "findings": len(report.findings),
+        "excepted": len(report.waived),
+        "unknown until apply": len(report.unknown),
+    }
+    if report.documents == 0:
+        detail = "the plan renders no policy document"
+        if report.unknown:
+            detail += f" yet ({len(report.unknown)} known only after apply): lint an applied env"
+        return StepResult(name, False, detail, counts)
+    lines = [str(f) for f in report.findings]
+    lines += [f"unknown until apply: {u}" for u in report.unknown]
+    return StepResult(name, report.ok, "\n".join(lines) or "no finding", counts)
 
 
 def _tf(ctx: Context, cwd: Path, name: str) -> Terraform:

@@ -193,12 +193,14 @@ def outputs(env: str, as_json: bool, show_sensitive: bool) -> None:
 @click.option("--only", type=click.Choice(checks.STEPS), multiple=True, help="Run only these.")
 @click.option("--module", "module", help="With --only test: one module's terraform tests.")
 @click.option(
-    "--plan-env", type=click.Choice(ENVIRONMENTS), help="Also scan build/ENV.tfplan.json."
+    "--plan-env",
+    type=click.Choice(ENVIRONMENTS),
+    help="Also scan build/ENV.tfplan.json (checkov) and lint its IAM policies (iam).",
 )
 @click.option("--reports", is_flag=True, help="Write checkov SARIF/JUnit/JSON into build/reports/.")
 @handled
 def check(only: tuple[str, ...], module: str | None, plan_env: str | None, reports: bool) -> None:
-    """fmt -check, validate, terraform test (every module with tests) and the checkov gate."""
+    """fmt -check, validate, terraform test (every module with tests), checkov, IAM lint."""
     ctx = context()
     steps = only or checks.STEPS
     results: list[checks.StepResult] = []
@@ -217,6 +219,8 @@ def check(only: tuple[str, ...], module: str | None, plan_env: str | None, repor
         plan_json = ctx.paths.plan_json(plan_env) if plan_env else None
         formats = ("json", "sarif", "junitxml") if reports else ()
         results.extend(checks.check_checkov(ctx, plan_json=plan_json, output_files=formats))
+    if "iam" in steps:
+        results.extend(checks.check_iam(ctx, plan_env))
     table = Table(title="Checks", title_justify="left")
     for column in ("check", "result", "detail"):
         table.add_column(column, overflow="fold")
