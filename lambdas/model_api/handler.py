@@ -1,84 +1,148 @@
-"""Lambda entry point of the model API (API Gateway HTTP API, payload format 2.0)."""
+"""Lambda entry point of the model API (API Gateway HTTP API, payload format 2.0).
+
+The event is validated first (``logic.parse_request``: payload version, route key, caller, model
+id); Powertools' HTTP API resolver then dispatches it to its route, and its exception handlers
+turn a refusal into its status and anything else into a 500 that names only the request id.
+"""
 
 import json
-import logging
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-import boto3
-from botocore.config import Config as BotoConfig
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 from model_api import logic
-from model_api.config import load_config
+from model_api.config import Config, load_config
 from model_api.store import AwsModelStore
+from shared import aws, logs
+from shared.build import cached, warm
 
-logger = logging.getLogger("model_api")
-logger.setLevel(logging.INFO)
-
-CONFIG = load_config(os.environ)
-
-# SigV4 presigned URLs; AWS_ENDPOINT_URL (the local emulator) is honoured by boto3 itself.
-_s3 = boto3.client("s3", config=BotoConfig(signature_version="s3v4"))
-_dynamodb = boto3.client("dynamodb")
-STORE = AwsModelStore(_dynamodb, _s3, CONFIG)
+LOGGER = logs.logger("model_api")
 
 
-def _log(level: int, message: str, **context: Any) -> None:
-    logger.log(level, json.dumps({"message": message, **context}, default=str, sort_keys=True))
+@dataclass(frozen=True)
+class Deps:
+    config: Config
+    store: logic.ModelStore
+    app: APIGatewayHttpResolver
+
+
+def _json(status: int, body: dict[str, Any]) -> Response:
+    return Response(
+        status_code=status,
+        content_type=None,  # in the headers below, lower-case as API Gateway forwards them
+        body=json.dumps(body, separators=(",", ":"), sort_keys=True),
+        headers=dict(logic.JSON_HEADERS),
+    )
 
 
 def _request_id(event: Any, context: Any) -> str:
     request_id = getattr(context, "aws_request_id", None)
-    if not request_id and isinstance(event, dict):
-        request_context = event.get("requestContext")
-        if isinstance(request_context, dict):
-            request_id = request_context.get("requestId")
+    if not request_id or request_id == "UNDEFINED":
+        request_context = event.get("requestContext") if isinstance(event, dict) else None
+        request_id = request_context.get("requestId") if isinstance(request_context, dict) else None
     return str(request_id or "unknown")
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def _fields(request: logic.Request | None, request_id: str) -> dict[str, Any]:
+    return {
+        "request_id": request_id,
+        "route": request.route if request else None,
+        "user": request.caller if request else None,
+        "model_id": request.model_id if request else None,
+    }
+
+
+def _refused(error: logic.ApiError, request: logic.Request | None, request_id: str) -> None:
+    LOGGER.warning(
+        "request refused",
+        extra={"status": error.status, "reason": error.message, **_fields(request, request_id)},
+    )
+
+
+def _answered(request: logic.Request, request_id: str, body: dict[str, Any]) -> Response:
+    count = len(body["models"]) if "models" in body else None
+    LOGGER.info(
+        "request answered", extra={"status": 200, "count": count, **_fields(request, request_id)}
+    )
+    return _json(200, body)
+
+
+def make_app(store: logic.ModelStore, config: Config) -> APIGatewayHttpResolver:
+    """The API's routes and error mapping over ``store``; the validated request and its id are
+    handed in through the resolver's context by :func:`handle`."""
+    app = APIGatewayHttpResolver()
+
+    def routed(route: str) -> tuple[logic.Request, str]:
+        request: logic.Request = app.context["request"]
+        if request.route != route:  # the path matched another route than API Gateway's key
+            raise logic.ApiError(404, "route not found")
+        return request, app.context["request_id"]
+
+    @app.get("/models")
+    def list_models() -> Response:
+        request, request_id = routed(logic.ROUTE_LIST)
+        return _answered(request, request_id, logic.list_models(store, request.caller))
+
+    # The id used is the validated path parameter API Gateway decoded, not the raw path segment.
+    @app.get("/models/<model_id>/download")
+    def download(model_id: str) -> Response:
+        request, request_id = routed(logic.ROUTE_DOWNLOAD)
+        body = logic.download(store, request.caller, request.model_id or "", config.url_ttl)
+        return _answered(request, request_id, body)
+
+    @app.not_found
+    def not_found(_error: Exception) -> Response:
+        return _json(404, {"message": "route not found"})
+
+    @app.exception_handler(logic.ApiError)
+    def refused(error: logic.ApiError) -> Response:
+        _refused(error, app.context.get("request"), app.context.get("request_id", "unknown"))
+        return _json(error.status, {"message": error.message})
+
+    @app.exception_handler(Exception)
+    def failed(error: Exception) -> Response:
+        # Last resort: the caller gets a 500 with a request id, never the error's internals.
+        request_id = app.context.get("request_id", "unknown")
+        LOGGER.error(
+            "request failed", exc_info=error, extra=_fields(app.context.get("request"), request_id)
+        )
+        return _json(500, {"message": "internal error", "request_id": request_id})
+
+    return app
+
+
+@cached
+def build(environ: Mapping[str, str]) -> Deps:
+    """Configuration, clients, store and routes for ``environ`` (once per environment)."""
+    config = load_config(environ)
+    # SigV4 presigned URLs, whatever the region's default signer.
+    s3 = aws.client(environ, "s3", signature_version="s3v4")
+    store = AwsModelStore(aws.client(environ, "dynamodb"), s3, config)
+    return Deps(config=config, store=store, app=make_app(store, config))
+
+
+def handle(deps: Deps, event: Any, context: Any = None) -> dict[str, Any]:
+    """One request with its dependencies given: what tests and local callers use."""
     request_id = _request_id(event, context)
-    request: logic.Request | None = None
     try:
         request = logic.parse_request(event)
-        if request.route == logic.ROUTE_LIST:
-            body = logic.list_models(STORE, request.caller)
-        else:
-            body = logic.download(STORE, request.caller, request.model_id or "", CONFIG.url_ttl)
     except logic.ApiError as error:
-        _log(
-            logging.WARNING,
-            "request refused",
-            status=error.status,
-            reason=error.message,
-            request_id=request_id,
-            route=request.route if request else None,
-            user=request.caller if request else None,
-            model_id=request.model_id if request else None,
-        )
+        _refused(error, None, request_id)
         return logic.json_response(error.status, {"message": error.message})
-    except Exception:  # last resort: the caller gets a 500 with a request id, no internals
-        logger.exception(
-            json.dumps(
-                {
-                    "message": "request failed",
-                    "request_id": request_id,
-                    "route": request.route if request else None,
-                    "user": request.caller if request else None,
-                    "model_id": request.model_id if request else None,
-                },
-                sort_keys=True,
-            )
-        )
+    deps.app.append_context(request=request, request_id=request_id)
+    try:
+        return deps.app.resolve(event, context)
+    except Exception:  # an event API Gateway would not send broke the resolver itself
+        LOGGER.exception("request failed", extra=_fields(request, request_id))
         return logic.json_response(500, {"message": "internal error", "request_id": request_id})
-    _log(
-        logging.INFO,
-        "request answered",
-        status=200,
-        request_id=request_id,
-        route=request.route,
-        user=request.caller,
-        model_id=request.model_id,
-        count=len(body["models"]) if "models" in body else None,
-    )
-    return logic.json_response(200, body)
+
+
+@logs.inject(LOGGER)
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(build(os.environ), event, context)
+
+
+warm(build)

@@ -1,10 +1,10 @@
-"""Fixtures for the model API Lambda: a mocked model table and models bucket, and the handler
-imported after its environment is set (it reads its configuration at import)."""
+"""Fixtures for the model API Lambda: a mocked model table and models bucket, and the handler,
+whose dependencies are built from the environment on first use (``build(environ)``)."""
 
 import copy
 import importlib
 import json
-import sys
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,10 +115,11 @@ def aws(aws_env: None) -> Iterator[Aws]:
 
 
 def import_handler() -> Any:
-    """(Re)import the handler so it reads the current environment, as a cold start does."""
-    for module in ("model_api.handler", "model_api.store", "model_api.logic", "model_api.config"):
-        sys.modules.pop(module, None)
-    return importlib.import_module("model_api.handler")
+    """The handler module with an empty build cache: its next build reads the current
+    environment, as a cold start does (no module reload)."""
+    module = importlib.import_module("model_api.handler")
+    module.build.cache_clear()
+    return module
 
 
 @pytest.fixture
@@ -138,5 +139,11 @@ def invoke(handler_module: Any) -> Any:
 
 @pytest.fixture
 def fresh_import() -> Any:
-    """Import the handler as a cold start would, with whatever environment the test set."""
+    """The handler as a cold start would have it, for whatever environment the test set."""
     return import_handler
+
+
+@pytest.fixture
+def fresh_build() -> Any:
+    """What a cold start builds from whatever environment the test set."""
+    return lambda: import_handler().build(os.environ)

@@ -294,3 +294,25 @@ def test_a_backend_failure_is_a_500_with_the_request_id_and_no_internals(aws, in
         "message": "internal error",
         "request_id": "c0ffee00-1111-2222-3333-444455556666",
     }
+
+
+def test_a_path_no_route_serves_is_not_found_in_the_apis_format(aws, invoke, events):
+    # GIVEN a list request whose path is not one of the API's (API Gateway's key says it is)
+    event = events.list_models()
+    event["rawPath"] = event["requestContext"]["http"]["path"] = "/models/extra/segments"
+
+    # WHEN it arrives
+    status, body = invoke(event)
+
+    # THEN the resolver's not-found answer is the API's JSON 404
+    assert (status, body) == (404, {"message": "route not found"})
+
+
+def test_a_path_of_the_other_route_is_not_found(aws, invoke, events):
+    # GIVEN API Gateway's route key says list, the path says download
+    event = events.list_models()
+    event["rawPath"] = event["requestContext"]["http"]["path"] = "/models/m-1/download"
+
+    # WHEN it arrives THEN it is refused rather than answered by the wrong route
+    status, body = invoke(event)
+    assert (status, body) == (404, {"message": "route not found"})
