@@ -1,4 +1,9 @@
-"""Reproducible Lambda zips: one per directory of ``lambdas/``.
+"""Reproducible Lambda zips: one per function directory of ``lambdas/`` (one with a handler.py).
+
+The shared packages (``SHARED_PACKAGES``, e.g. ``lambdas/shared/``: config parsing, clients,
+logging) are no function of their own; every function's zip carries them at its root, next to
+the function's package, and they count in its content hash. Powertools is not vendored: the
+functions get it from the AWS-managed layer (``modules/lambda_function``'s ``layers``).
 
 The same sources give the same bytes on any machine: entries are sorted, timestamps and
 permissions fixed, caches and tests left out. A content hash of the inputs decides whether a zip
@@ -23,7 +28,9 @@ from pathlib import Path
 from artificien_infra.config import ConfigError, Paths
 from artificien_infra.files import write_json_atomic
 
-FORMAT_VERSION = "1"  # bump to force every zip to be rebuilt when the layout rules change
+FORMAT_VERSION = "2"  # bump to force every zip to be rebuilt when the layout rules change
+# Directories of lambdas/ that go into every function's zip, under their own name.
+SHARED_PACKAGES = ("shared",)
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644
 EXCLUDED_DIRS = {"__pycache__", "tests", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
@@ -62,14 +69,31 @@ def _included(rel: Path) -> bool:
     )
 
 
-def source_files(function_dir: Path) -> list[tuple[str, Path]]:
-    """(archive name, file) for every file that goes into the zip, sorted by archive name."""
+def _package_files(package_dir: Path) -> list[tuple[str, Path]]:
     files = []
-    for path in function_dir.rglob("*"):
+    for path in package_dir.rglob("*"):
         if path.is_file() and not path.is_symlink():
-            rel = path.relative_to(function_dir)
+            rel = path.relative_to(package_dir)
             if _included(rel):
-                files.append(((Path(function_dir.name) / rel).as_posix(), path))
+                files.append(((Path(package_dir.name) / rel).as_posix(), path))
+    return files
+
+
+def shared_dirs(function_dir: Path) -> list[Path]:
+    """The shared packages next to ``function_dir`` (in ``lambdas/``) that exist."""
+    return [
+        function_dir.parent / name
+        for name in SHARED_PACKAGES
+        if (function_dir.parent / name).is_dir() and name != function_dir.name
+    ]
+
+
+def source_files(function_dir: Path) -> list[tuple[str, Path]]:
+    """(archive name, file) for every file that goes into the zip, sorted by archive name: the
+    function's package and the shared packages beside it."""
+    files = _package_files(function_dir)
+    for shared in shared_dirs(function_dir):
+        files.extend(_package_files(shared))
     return sorted(files)
 
 

@@ -154,3 +154,82 @@ def test_missing_package_is_a_clear_error(tmp_path):
     paths = _paths(_tree(tmp_path))
     with pytest.raises(ConfigError, match="no package for sample_data"):
         packaging.lambda_packages_var(paths)
+
+
+def _with_shared(root: Path) -> Path:
+    """A second function and the shared package beside them (no handler: not a function)."""
+    other = root / "lambdas" / "model_api"
+    other.mkdir(parents=True)
+    (other / "__init__.py").write_text("")
+    (other / "handler.py").write_text("from shared import config\n")
+    shared = root / "lambdas" / "shared"
+    (shared / "__pycache__").mkdir(parents=True)
+    (shared / "__init__.py").write_text("")
+    (shared / "config.py").write_text("TABLE = 1\n")
+    (shared / "__pycache__" / "config.cpython-312.pyc").write_bytes(b"\0junk")
+    return root
+
+
+def test_the_shared_package_goes_into_every_zip_and_is_no_function(tmp_path):
+    # GIVEN two functions and lambdas/shared/
+    paths = _paths(_with_shared(_tree(tmp_path)))
+    # WHEN they are packaged
+    results = packaging.package_all(paths)
+    # THEN there is one zip per function, none for shared
+    assert [r.artifact.function for r in results] == ["model_api", "sample_data"]
+    for result in results:
+        with zipfile.ZipFile(result.artifact.zip_path) as archive:
+            names = archive.namelist()
+        # AND each holds its own package and shared/ at the root, without caches, sorted
+        assert names == sorted(names)
+        assert [n for n in names if n.startswith("shared/")] == [
+            "shared/__init__.py",
+            "shared/config.py",
+        ]
+        assert all(n.startswith((f"{result.artifact.function}/", "shared/")) for n in names)
+
+
+def test_a_changed_shared_file_rebuilds_every_function(tmp_path):
+    root = _with_shared(_tree(tmp_path))
+    paths = _paths(root)
+    first = {r.artifact.function: r.artifact for r in packaging.package_all(paths)}
+    (root / "lambdas" / "shared" / "config.py").write_text("TABLE = 2\n")
+    second = packaging.package_all(paths)
+    assert all(r.rebuilt for r in second)
+    for result in second:
+        before = first[result.artifact.function]
+        assert result.artifact.content_hash != before.content_hash
+        assert result.artifact.source_code_hash != before.source_code_hash
+
+
+def test_zips_with_the_shared_package_are_reproducible(tmp_path):
+    a = _with_shared(_tree(tmp_path / "a"))
+    b = _with_shared(_tree(tmp_path / "b"))
+    for path in (b / "lambdas").rglob("*"):
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    za = {
+        r.artifact.function: r.artifact.source_code_hash for r in packaging.package_all(_paths(a))
+    }
+    zb = {
+        r.artifact.function: r.artifact.source_code_hash for r in packaging.package_all(_paths(b))
+    }
+    assert za == zb
+
+
+def test_the_repositorys_zips_carry_shared_and_no_powertools(tmp_path):
+    # GIVEN this repository's lambdas/ (Powertools comes from the AWS-managed layer)
+    root = Path(__file__).resolve().parents[3]
+    paths = Paths(root=root, build=tmp_path / "build")
+    requirements = [f / "requirements.txt" for f in packaging.functions(paths)]
+    assert not [r for r in requirements if r.is_file() and "powertools" in r.read_text().lower()]
+    # WHEN every function is packaged (vendoring recorded, not run: no network in unit tests)
+    vendored: list[Path] = []
+    results = packaging.package_all(paths, vendor=lambda req, _target: vendored.append(req))
+    # THEN each zip has the shared package and its handler, and no copy of Powertools
+    assert results
+    for result in results:
+        with zipfile.ZipFile(result.artifact.zip_path) as archive:
+            names = archive.namelist()
+        assert "shared/config.py" in names
+        assert f"{result.artifact.function}/handler.py" in names
+        assert not [n for n in names if n.startswith("aws_lambda_powertools/")]
