@@ -147,7 +147,18 @@ module "network" {
 module "ecs_cluster" {
   source = "../modules/ecs_cluster"
 
+  name               = local.name
+  kms_key_arn        = module.kms.key_arn
+  log_retention_days = var.log_retention_days
+  tags               = local.tags
+}
+
+module "pygrid_database" {
+  source = "../modules/pygrid_database"
+
   name                = local.name
+  account_id          = data.aws_caller_identity.current.account_id
+  region              = var.aws_region
   kms_key_arn         = module.kms.key_arn
   vpc_id              = module.network.vpc_id
   private_subnet_ids  = module.network.private_subnet_ids
@@ -161,17 +172,17 @@ module "pygrid_node" {
   source = "../modules/pygrid_node"
 
   name               = local.name
+  account_id         = data.aws_caller_identity.current.account_id
   region             = var.aws_region
   vpc_id             = module.network.vpc_id
   public_subnet_ids  = module.network.public_subnet_ids
   private_subnet_ids = module.network.private_subnet_ids
-  cluster_arn        = module.ecs_cluster.cluster_arn
   database = {
-    endpoint          = module.ecs_cluster.database_endpoint
-    port              = module.ecs_cluster.database_port
-    name              = module.ecs_cluster.database_name
-    master_secret_arn = module.ecs_cluster.database_master_secret_arn
-    security_group_id = module.ecs_cluster.database_security_group_id
+    endpoint          = module.pygrid_database.cluster_endpoint
+    port              = module.pygrid_database.cluster_port
+    name              = module.pygrid_database.database_name
+    master_secret_arn = module.pygrid_database.master_user_secret_arn
+    security_group_id = module.pygrid_database.security_group_id
   }
   container_image                = var.pygrid_container_image
   container_image_repository_arn = var.pygrid_container_image_repository_arn
@@ -180,11 +191,14 @@ module "pygrid_node" {
   nodes_domain                   = var.pygrid_nodes_domain
   certificate_arn                = var.pygrid_nodes_certificate_arn
   route53_zone_id                = var.pygrid_nodes_route53_zone_id
-  logs_bucket_name               = module.storage.logs_bucket_name
-  kms_key_arn                    = module.kms.key_arn
-  log_retention_days             = var.log_retention_days
-  deletion_protection            = local.is_prod
-  tags                           = local.tags
+  logs_bucket = {
+    name = module.storage.logs_bucket_name # from the bucket policy: log delivery is granted first
+    arn  = module.storage.logs_bucket_arn
+  }
+  kms_key_arn         = module.kms.key_arn
+  log_retention_days  = var.log_retention_days
+  deletion_protection = local.is_prod
+  tags                = local.tags
 }
 
 module "orchestration" {
@@ -231,16 +245,16 @@ module "orchestration" {
     user_pool_id  = module.cognito.user_pool_id
     web_client_id = module.cognito.web_client_id
   }
-  logs_bucket_name    = module.storage.logs_bucket_name
+  logs_bucket = {
+    name = module.storage.logs_bucket_name # from the bucket policy: log delivery is granted first
+    arn  = module.storage.logs_bucket_arn
+  }
   container_image     = var.orchestration_image
   certificate_arn     = var.orchestration_certificate_arn
   desired_count       = var.orchestration_desired_count
   log_retention_days  = var.log_retention_days
   deletion_protection = local.is_prod
   tags                = local.tags
-
-  # On real AWS the load balancer checks it can write its access logs when it is created.
-  depends_on = [module.storage]
 }
 
 module "jupyterhub" {

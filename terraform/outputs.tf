@@ -207,32 +207,32 @@ output "cluster_arn" {
 
 output "database_endpoint" {
   description = "Writer endpoint of PyGrid's database."
-  value       = module.ecs_cluster.database_endpoint
+  value       = module.pygrid_database.cluster_endpoint
 }
 
 output "database_port" {
   description = "Port of PyGrid's database."
-  value       = module.ecs_cluster.database_port
+  value       = module.pygrid_database.cluster_port
 }
 
 output "database_name" {
   description = "Database name of PyGrid."
-  value       = module.ecs_cluster.database_name
+  value       = module.pygrid_database.database_name
 }
 
 output "database_master_secret_arn" {
   description = "Secrets Manager secret (managed by RDS) holding the master credentials; the ARN only."
-  value       = module.ecs_cluster.database_master_secret_arn
+  value       = module.pygrid_database.master_user_secret_arn
 }
 
 output "database_security_group_id" {
   description = "Security group of PyGrid's database."
-  value       = module.ecs_cluster.database_security_group_id
+  value       = module.pygrid_database.security_group_id
 }
 
 output "database_cluster_identifier" {
   description = "Identifier of PyGrid's Aurora cluster."
-  value       = module.ecs_cluster.database_cluster_identifier
+  value       = module.pygrid_database.cluster_identifier
 }
 
 # Orchestration node ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 output "service_url" {
   description = "Base URL of the orchestration node (https with a certificate, http in the local emulator)."
-  value       = "${local.scheme}://${aws_lb.this.dns_name}"
+  value       = module.public_alb.url
 }
 
 output "service_name" {
@@ -20,22 +20,22 @@ output "cluster_arn" {
 
 output "load_balancer_arn" {
   description = "ARN of the orchestration load balancer."
-  value       = aws_lb.this.arn
+  value       = module.public_alb.load_balancer_arn
 }
 
 output "load_balancer_dns_name" {
   description = "DNS name of the orchestration load balancer (point a CNAME/alias here)."
-  value       = aws_lb.this.dns_name
+  value       = module.public_alb.load_balancer_dns_name
 }
 
 output "load_balancer_zone_id" {
   description = "Hosted zone of the load balancer, for a Route 53 alias."
-  value       = aws_lb.this.zone_id
+  value       = module.public_alb.load_balancer_zone_id
 }
 
 output "listener_arn" {
   description = "Listener that forwards to the service: HTTPS with a certificate, HTTP without."
-  value       = local.https_enabled ? aws_lb_listener.https[0].arn : aws_lb_listener.http_forward[0].arn
+  value       = module.public_alb.listener_arn
 }
 
 output "target_group_arn" {
@@ -45,7 +45,7 @@ output "target_group_arn" {
 
 output "load_balancer_security_group_id" {
   description = "Security group of the load balancer."
-  value       = aws_security_group.load_balancer.id
+  value       = module.public_alb.security_group_id
 }
 
 output "service_security_group_id" {

@@ -15,7 +15,7 @@ locals {
     PYGRID_SECURITY_GROUP_ID      = var.pygrid.security_group_id
     PYGRID_LISTENER_ARN           = var.pygrid.listener_arn
     PYGRID_VPC_ID                 = var.network.vpc_id
-    PYGRID_TARGET_GROUP_PREFIX    = var.pygrid_target_group_prefix
+    NODE_MANAGER_FUNCTION         = var.node_manager.name
     COGNITO_REGION                = var.region
     COGNITO_USER_POOL_ID          = var.cognito.user_pool_id
     COGNITO_APP_CLIENT_ID         = var.cognito.web_client_id
@@ -51,7 +51,7 @@ resource "aws_vpc_security_group_ingress_rule" "service_from_load_balancer" {
   ip_protocol                  = "tcp"
   from_port                    = var.container_port
   to_port                      = var.container_port
-  referenced_security_group_id = aws_security_group.load_balancer.id
+  referenced_security_group_id = module.public_alb.security_group_id
 
   tags = var.tags
 }
@@ -153,5 +153,5 @@ resource "aws_ecs_service" "this" {
   tags = var.tags
 
   # The target group must be attached to a listener before a service can register into it.
-  depends_on = [aws_lb_listener.https, aws_lb_listener.http_forward]
+  depends_on = [module.public_alb]
 }

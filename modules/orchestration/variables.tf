@@ -74,11 +74,9 @@ variable "cluster" {
 }
 
 variable "pygrid" {
-  description = "The PyGrid node template (modules/pygrid_node outputs) the orchestration node starts one service of per app."
+  description = "The PyGrid node template (modules/pygrid_node outputs), whose names the orchestration container is told; the node manager starts the nodes."
   type = object({
     task_definition_family = string
-    task_role_arn          = string
-    execution_role_arn     = string
     listener_arn           = string
     security_group_id      = string
     container_name         = optional(string)
@@ -93,24 +91,22 @@ variable "pygrid" {
   }
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.pygrid.task_role_arn)) && can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.pygrid.execution_role_arn))
-    error_message = "pygrid.task_role_arn and pygrid.execution_role_arn must be IAM role ARNs."
-  }
-
-  validation {
     condition     = can(regex("^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:listener/.+$", var.pygrid.listener_arn))
     error_message = "pygrid.listener_arn must be a load balancer listener ARN."
   }
 }
 
-variable "pygrid_target_group_prefix" {
-  description = "Name prefix of the target groups the orchestration node creates for PyGrid nodes; its load-balancer permissions cover only these."
-  type        = string
-  default     = "pygrid-"
+variable "node_manager" {
+  description = "The node-manager function (modules/node_manager outputs function_name, function_arn): the orchestration node starts and stops PyGrid nodes only by invoking it."
+  type = object({
+    name = string
+    arn  = string
+  })
+  nullable = false
 
   validation {
-    condition     = can(regex("^[a-zA-Z0-9-]{1,16}$", var.pygrid_target_group_prefix))
-    error_message = "pygrid_target_group_prefix must be 1-16 letters, digits or hyphens."
+    condition     = can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}$", var.node_manager.arn)) && endswith(var.node_manager.arn, ":function:${var.node_manager.name}")
+    error_message = "node_manager.arn must be the unqualified Lambda function ARN of node_manager.name."
   }
 }
 
@@ -161,13 +157,17 @@ variable "cognito" {
   }
 }
 
-variable "logs_bucket_name" {
-  description = "Bucket receiving the load balancer's access logs (under alb/orchestration/); modules/storage grants ELB log delivery on alb/."
-  type        = string
+variable "logs_bucket" {
+  description = "Bucket receiving the load balancer's access logs under alb/orchestration/ (modules/storage outputs logs_bucket_name and logs_bucket_arn; storage grants ELB log delivery on alb/)."
+  type = object({
+    name = string
+    arn  = string
+  })
+  nullable = false
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.logs_bucket_name))
-    error_message = "logs_bucket_name must be an S3 bucket name."
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.logs_bucket.name)) && can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$", var.logs_bucket.arn))
+    error_message = "logs_bucket must be an S3 bucket name and ARN."
   }
 }
 
@@ -258,17 +258,6 @@ variable "certificate_arn" {
   validation {
     condition     = var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/.+$", var.certificate_arn))
     error_message = "certificate_arn must be an ACM certificate ARN or null."
-  }
-}
-
-variable "ssl_policy" {
-  description = "TLS policy of the HTTPS listener (TLS 1.2 minimum)."
-  type        = string
-  default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-
-  validation {
-    condition     = can(regex("^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)", var.ssl_policy))
-    error_message = "ssl_policy must be a TLS 1.2+ ELB security policy."
   }
 }
 

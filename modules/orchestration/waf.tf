@@ -151,7 +151,7 @@ resource "aws_wafv2_web_acl" "this" {
 resource "aws_wafv2_web_acl_association" "this" {
   count = var.waf_enabled ? 1 : 0
 
-  resource_arn = aws_lb.this.arn
+  resource_arn = module.public_alb.load_balancer_arn
   web_acl_arn  = aws_wafv2_web_acl.this[0].arn
 }
 

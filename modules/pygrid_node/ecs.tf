@@ -85,7 +85,7 @@ resource "aws_vpc_security_group_ingress_rule" "nodes_from_load_balancer" {
   ip_protocol                  = "tcp"
   from_port                    = var.container_port
   to_port                      = var.container_port
-  referenced_security_group_id = aws_security_group.load_balancer.id
+  referenced_security_group_id = module.public_alb.security_group_id
   tags                         = var.tags
 }
 

@@ -7,12 +7,10 @@ locals {
       Principal = { Service = "ecs-tasks.amazonaws.com" }
       Action    = "sts:AssumeRole"
       Condition = {
-        StringEquals = { "aws:SourceAccount" = local.account_id }
+        StringEquals = { "aws:SourceAccount" = var.account_id }
       }
     }]
   }
-
-  account_id = split(":", var.cluster_arn)[4]
 
   # ECS itself (the agent) pulls the image, ships logs and resolves the database secret at start.
   execution_statements = concat(

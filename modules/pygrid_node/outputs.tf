@@ -25,32 +25,32 @@ output "security_group_id" {
 
 output "load_balancer_security_group_id" {
   description = "Security group of the shared nodes load balancer."
-  value       = aws_security_group.load_balancer.id
+  value       = module.public_alb.security_group_id
 }
 
 output "load_balancer_arn" {
   description = "ARN of the shared nodes load balancer."
-  value       = aws_lb.this.arn
+  value       = module.public_alb.load_balancer_arn
 }
 
 output "load_balancer_dns_name" {
   description = "DNS name of the shared nodes load balancer (target of *.<nodes_domain>)."
-  value       = aws_lb.this.dns_name
+  value       = module.public_alb.load_balancer_dns_name
 }
 
 output "load_balancer_zone_id" {
   description = "Hosted zone of the load balancer, for an alias record managed elsewhere."
-  value       = aws_lb.this.zone_id
+  value       = module.public_alb.load_balancer_zone_id
 }
 
 output "listener_arn" {
   description = "Listener the node manager adds host-header rules to (HTTPS, or HTTP on the local emulator)."
-  value       = local.https ? aws_lb_listener.https[0].arn : aws_lb_listener.http[0].arn
+  value       = module.public_alb.listener_arn
 }
 
 output "url_scheme" {
   description = "Scheme of the node URLs: https, or http on the local emulator."
-  value       = local.url_scheme
+  value       = module.public_alb.url_scheme
 }
 
 output "nodes_domain" {

@@ -8,6 +8,16 @@ variable "name" {
   }
 }
 
+variable "account_id" {
+  description = "AWS account of the platform (the root's aws_caller_identity); only ECS tasks of this account may assume the node roles."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be 12 digits."
+  }
+}
+
 variable "region" {
   description = "Region of the environment; the containers' log driver writes to it."
   type        = string
@@ -50,18 +60,8 @@ variable "private_subnet_ids" {
   }
 }
 
-variable "cluster_arn" {
-  description = "ECS cluster the node services run in (ecs_cluster module output cluster_arn)."
-  type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]+$", var.cluster_arn))
-    error_message = "cluster_arn must be an ECS cluster ARN."
-  }
-}
-
 variable "database" {
-  description = "The PyGrid database (ecs_cluster module outputs): its endpoint, port, database name, the AWS-managed master-user secret (JSON with username and password keys) and its security group."
+  description = "The PyGrid database (pygrid_database module outputs): its endpoint, port, database name, the AWS-managed master-user secret (JSON with username and password keys) and its security group."
   type = object({
     endpoint          = string
     port              = number
@@ -175,17 +175,6 @@ variable "certificate_arn" {
   }
 }
 
-variable "ssl_policy" {
-  description = "TLS policy of the HTTPS listener."
-  type        = string
-  default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-
-  validation {
-    condition     = can(regex("^ELBSecurityPolicy-TLS13-", var.ssl_policy))
-    error_message = "ssl_policy must be one of the TLS 1.3 policies (ELBSecurityPolicy-TLS13-...)."
-  }
-}
-
 variable "ingress_cidr_blocks" {
   description = "Who may reach the shared load balancer. Devices connect from anywhere, hence the internet by default."
   type        = list(string)
@@ -198,24 +187,23 @@ variable "ingress_cidr_blocks" {
   }
 }
 
-variable "logs_bucket_name" {
-  description = "Bucket that receives the load balancer's access logs (storage module output logs_bucket_name)."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.logs_bucket_name))
-    error_message = "logs_bucket_name must be an S3 bucket name."
-  }
+variable "logs_bucket" {
+  description = "Bucket that receives the load balancer's access logs (storage module outputs logs_bucket_name and logs_bucket_arn)."
+  type = object({
+    name = string
+    arn  = string
+  })
+  nullable = false
 }
 
 variable "access_logs_prefix" {
-  description = "Key prefix of the access logs in logs_bucket_name. The storage module's bucket policy admits ALB log delivery only under alb/AWSLogs/<account>/, so this must stay alb (files are told apart by load balancer name)."
+  description = "Key prefix of the access logs in the logs bucket: alb, or alb/<balancer> (the only places the storage module's bucket policy admits ALB log delivery). alb keeps where the nodes have always logged; files are told apart by load balancer name."
   type        = string
   default     = "alb"
 
   validation {
-    condition     = var.access_logs_prefix == "alb"
-    error_message = "access_logs_prefix must be alb: the logs bucket policy allows ALB delivery only under alb/AWSLogs/<account>/."
+    condition     = can(regex("^alb(/[a-z0-9-]{1,40})?$", var.access_logs_prefix))
+    error_message = "access_logs_prefix must be alb or alb/<balancer>: the logs bucket policy admits ALB delivery nowhere else."
   }
 }
 

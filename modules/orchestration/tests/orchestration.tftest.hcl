@@ -25,6 +25,17 @@ mock_provider "aws" {
   }
 }
 
+# Distinct ids, so that an assertion on which group a rule references cannot pass by accident.
+override_resource {
+  target = aws_security_group.service
+  values = { id = "sg-0a0000000000000a1" }
+}
+
+override_resource {
+  target = module.public_alb.aws_security_group.this
+  values = { id = "sg-0b0000000000000b2" }
+}
+
 variables {
   name        = "artificien-dev"
   account_id  = "123456789012"
@@ -49,6 +60,10 @@ variables {
     container_name         = "pygrid"
     container_port         = 5000
   }
+  node_manager = {
+    name = "artificien-dev-node_manager"
+    arn  = "arn:aws:lambda:us-east-1:123456789012:function:artificien-dev-node_manager"
+  }
   tables = {
     user_table_name    = "dev-user_table"
     user_table_arn     = "arn:aws:dynamodb:us-east-1:123456789012:table/dev-user_table"
@@ -61,36 +76,33 @@ variables {
       "arn:aws:dynamodb:us-east-1:123456789012:table/dev-model_table/index/owner-active-index",
     ]
   }
-  models_bucket    = { name = "artificien-dev-models", arn = "arn:aws:s3:::artificien-dev-models" }
-  cognito          = { user_pool_id = "us-east-1_AbCdEf123", web_client_id = "1example23456789" }
-  logs_bucket_name = "artificien-dev-logs"
-  container_image  = "123456789012.dkr.ecr.us-east-1.amazonaws.com/artificien/orchestration:1.4.2"
-  certificate_arn  = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+  models_bucket   = { name = "artificien-dev-models", arn = "arn:aws:s3:::artificien-dev-models" }
+  cognito         = { user_pool_id = "us-east-1_AbCdEf123", web_client_id = "1example23456789" }
+  logs_bucket     = { name = "artificien-dev-logs", arn = "arn:aws:s3:::artificien-dev-logs" }
+  container_image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/artificien/orchestration:1.4.2"
+  certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
   secrets = {
     NODE_SIGNING_KEY = "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-dev/orchestration-AbCdEf:signing_key::"
   }
 }
 
+# The listener and load balancer assertions moved to modules/public_alb with those resources (same
+# names, this module's inputs); here: what this module asks of the shared load balancer.
 run "https_listener_and_redirect_with_certificate" {
   command = plan
 
   assert {
-    condition     = length(aws_lb_listener.https) == 1 && aws_lb_listener.https[0].protocol == "HTTPS" && aws_lb_listener.https[0].certificate_arn == var.certificate_arn && startswith(aws_lb_listener.https[0].ssl_policy, "ELBSecurityPolicy-TLS13")
+    condition     = module.public_alb.listener_ssl_policy != null && startswith(module.public_alb.listener_ssl_policy, "ELBSecurityPolicy-TLS13")
     error_message = "a certificate must give an HTTPS listener with a TLS 1.2+ policy"
   }
 
   assert {
-    condition     = length(aws_lb_listener.http_forward) == 0 && aws_lb_listener.http_redirect[0].default_action[0].type == "redirect" && aws_lb_listener.http_redirect[0].default_action[0].redirect[0].protocol == "HTTPS"
-    error_message = "with a certificate, port 80 must only redirect to HTTPS"
+    condition     = module.public_alb.access_logs_bucket_name == "artificien-dev-logs" && module.public_alb.access_logs_prefix == "alb/orchestration"
+    error_message = "load balancer must log to alb/orchestration"
   }
 
   assert {
-    condition     = aws_lb.this.drop_invalid_header_fields && aws_lb.this.enable_deletion_protection && aws_lb.this.access_logs[0].enabled && aws_lb.this.access_logs[0].bucket == "artificien-dev-logs" && aws_lb.this.access_logs[0].prefix == "alb/orchestration"
-    error_message = "load balancer must drop invalid headers, log to alb/orchestration and be protected by default"
-  }
-
-  assert {
-    condition     = toset([for r in aws_vpc_security_group_ingress_rule.load_balancer_https : r.from_port]) == toset([443]) && toset([for r in aws_vpc_security_group_ingress_rule.load_balancer_http : r.from_port]) == toset([80])
+    condition     = module.public_alb.ingress_ports == toset([80, 443])
     error_message = "clients reach the load balancer on 443 and 80 only"
   }
 }
@@ -104,17 +116,12 @@ run "http_only_without_certificate" {
   }
 
   assert {
-    condition     = length(aws_lb_listener.https) == 0 && length(aws_lb_listener.http_redirect) == 0 && aws_lb_listener.http_forward[0].default_action[0].type == "forward"
-    error_message = "without a certificate (local emulator) port 80 forwards to the service"
+    condition     = module.public_alb.ingress_ports == toset([80]) && module.public_alb.listener_ssl_policy == null
+    error_message = "no 443 ingress and no TLS listener in the local setup"
   }
 
   assert {
-    condition     = length(aws_vpc_security_group_ingress_rule.load_balancer_https) == 0 && !aws_lb.this.enable_deletion_protection
-    error_message = "no 443 ingress and no deletion protection in the local setup"
-  }
-
-  assert {
-    condition     = output.service_url == "http://artificien-dev-orch-1.us-east-1.elb.amazonaws.com" && output.listener_arn == aws_lb_listener.http_forward[0].arn
+    condition     = output.service_url == "http://artificien-dev-orch-1.us-east-1.elb.amazonaws.com" && output.listener_arn == module.public_alb.listener_arn
     error_message = "service URL and listener follow the HTTP-only mode"
   }
 }
@@ -152,13 +159,8 @@ run "security_groups_chain_load_balancer_to_tasks" {
   command = apply
 
   assert {
-    condition     = aws_vpc_security_group_ingress_rule.service_from_load_balancer.referenced_security_group_id == aws_security_group.load_balancer.id && aws_vpc_security_group_ingress_rule.service_from_load_balancer.from_port == 5000 && aws_vpc_security_group_ingress_rule.service_from_load_balancer.cidr_ipv4 == null
+    condition     = aws_vpc_security_group_ingress_rule.service_from_load_balancer.referenced_security_group_id == module.public_alb.security_group_id && aws_vpc_security_group_ingress_rule.service_from_load_balancer.from_port == 5000 && aws_vpc_security_group_ingress_rule.service_from_load_balancer.cidr_ipv4 == null
     error_message = "tasks must accept traffic only from the load balancer's group on the container port"
-  }
-
-  assert {
-    condition     = aws_vpc_security_group_egress_rule.load_balancer_to_tasks.referenced_security_group_id == aws_security_group.service.id && aws_vpc_security_group_egress_rule.load_balancer_to_tasks.to_port == 5000
-    error_message = "the load balancer may only send to the tasks"
   }
 
   assert {
@@ -227,6 +229,31 @@ run "task_role_is_scoped" {
     error_message = "task and execution roles must be separate"
   }
 
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Sid] == ["TableItems", "QueryIndexes", "ModelObjects", "ListModels", "UsePlatformKeyForTablesAndModels", "InvokeNodeManager"]
+    error_message = "the task role holds the orchestration node's own table and model access and the node-manager invocation, nothing else"
+  }
+
+  # The node-manager rights live on the node manager's role (modules/node_manager tests pin them).
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_iam_role_policy.task.policy).Statement : [
+        for a in s.Action : !startswith(a, "ecs:") && !startswith(a, "elasticloadbalancing:") && a != "iam:PassRole" && !startswith(a, "iam:")
+      ]
+    ]))
+    error_message = "the orchestration role must have no ECS, load-balancing or PassRole statement"
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s if s.Sid == "InvokeNodeManager"][0] == {
+      Sid      = "InvokeNodeManager"
+      Effect   = "Allow"
+      Action   = ["lambda:InvokeFunction"]
+      Resource = ["arn:aws:lambda:us-east-1:123456789012:function:artificien-dev-node_manager"]
+    }
+    error_message = "the orchestration node may invoke exactly the node-manager function"
+  }
+
   # Every Allow with a wildcard-only resource must be an action that has no resource-level permissions.
   assert {
     condition = alltrue(flatten([
@@ -245,58 +272,6 @@ run "task_role_is_scoped" {
   }
 
   assert {
-    condition = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s if s.Sid == "StartPygridNodes"][0] == {
-      Sid      = "StartPygridNodes"
-      Effect   = "Allow"
-      Action   = ["ecs:CreateService"]
-      Resource = ["arn:aws:ecs:us-east-1:123456789012:service/artificien-dev/*"]
-      Condition = {
-        ArnEquals = { "ecs:cluster" = "arn:aws:ecs:us-east-1:123456789012:cluster/artificien-dev" }
-        ArnLike = { "ecs:task-definition" = [
-          "arn:aws:ecs:us-east-1:123456789012:task-definition/artificien-dev-pygrid-node:*",
-          "arn:aws:ecs:us-east-1:123456789012:task-definition/artificien-dev-pygrid-node-*:*",
-        ] }
-      }
-    }
-    error_message = "services may be created only in this cluster and only from the PyGrid template family or its per-app copies"
-  }
-
-  assert {
-    condition = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s if s.Sid == "DeletePygridAppTaskDefinitions"][0].Resource == [
-      "arn:aws:ecs:us-east-1:123456789012:task-definition/artificien-dev-pygrid-node-*:*",
-    ]
-    error_message = "the node manager may delete only the per-app task definitions, never the Terraform-owned template"
-  }
-
-  assert {
-    condition = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s if s.Sid == "NeverTouchOwnService"][0].Effect == "Deny" && [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s if s.Sid == "NeverTouchOwnService"][0].Resource == [
-      "arn:aws:ecs:us-east-1:123456789012:service/artificien-dev/artificien-dev-orchestration",
-    ]
-    error_message = "the orchestration node must not be able to change or delete its own service"
-  }
-
-  assert {
-    condition = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s if s.Sid == "PassPygridRoles"][0] == {
-      Sid       = "PassPygridRoles"
-      Effect    = "Allow"
-      Action    = ["iam:PassRole"]
-      Resource  = [var.pygrid.task_role_arn, var.pygrid.execution_role_arn]
-      Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
-    }
-    error_message = "PassRole only for the two PyGrid roles, only to ECS tasks"
-  }
-
-  assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Resource if s.Sid == "PygridListenerRules"][0] == [var.pygrid.listener_arn] && [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Resource if s.Sid == "ManagePygridListenerRules"][0] == ["arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/artificien-dev-nodes/1111111111111111/2222222222222222/*"]
-    error_message = "listener rules only on the shared PyGrid listener"
-  }
-
-  assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Resource if s.Sid == "PygridTargetGroups"][0] == ["arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/pygrid-*/*"]
-    error_message = "target groups only under the PyGrid prefix"
-  }
-
-  assert {
     condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Resource if s.Sid == "TableItems" || s.Sid == "QueryIndexes"])) == toset(concat(
       [var.tables.user_table_arn, var.tables.model_table_arn, var.tables.dataset_table_arn], var.tables.index_arns
     ))
@@ -307,13 +282,31 @@ run "task_role_is_scoped" {
     condition     = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Resource if s.Sid == "ModelObjects"][0] == ["arn:aws:s3:::artificien-dev-models/*"]
     error_message = "object access only in the models bucket"
   }
+
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name => e.value }["NODE_MANAGER_FUNCTION"] == "artificien-dev-node_manager"
+    error_message = "the container must be told which function to invoke"
+  }
+}
+
+run "rejects_a_node_manager_that_is_not_a_function" {
+  command = plan
+
+  variables {
+    node_manager = {
+      name = "artificien-dev-node_manager"
+      arn  = "arn:aws:lambda:us-east-1:123456789012:function:artificien-dev-other"
+    }
+  }
+
+  expect_failures = [var.node_manager]
 }
 
 run "waf_guards_the_load_balancer" {
   command = apply
 
   assert {
-    condition     = aws_wafv2_web_acl_association.this[0].resource_arn == aws_lb.this.arn && aws_wafv2_web_acl.this[0].scope == "REGIONAL"
+    condition     = aws_wafv2_web_acl_association.this[0].resource_arn == module.public_alb.load_balancer_arn && aws_wafv2_web_acl.this[0].scope == "REGIONAL"
     error_message = "the web ACL must be attached to the load balancer"
   }
 

@@ -21,13 +21,24 @@ mock_provider "aws" {
   }
 }
 
+# Distinct ids, so that an assertion on which group a rule references cannot pass by accident.
+override_resource {
+  target = aws_security_group.this
+  values = { id = "sg-0a0de5000000000a1" }
+}
+
+override_resource {
+  target = module.public_alb.aws_security_group.this
+  values = { id = "sg-0b1b0000000000b2" }
+}
+
 variables {
   name               = "artificien-test"
   region             = "us-east-1"
   vpc_id             = "vpc-0a1b2c3d"
   public_subnet_ids  = ["subnet-0a1", "subnet-0b2"]
   private_subnet_ids = ["subnet-0c3", "subnet-0d4"]
-  cluster_arn        = "arn:aws:ecs:us-east-1:123456789012:cluster/artificien-test"
+  account_id         = "123456789012"
   database = {
     endpoint          = "pygrid.cluster-abc.us-east-1.rds.amazonaws.com"
     port              = 5432
@@ -35,35 +46,22 @@ variables {
     master_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-1234-AbCdEf"
     security_group_id = "sg-0db"
   }
-  container_image  = "openmined/grid-node:production"
-  nodes_domain     = "nodes.example.com"
-  certificate_arn  = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
-  logs_bucket_name = "artificien-test-logs"
-  kms_key_arn      = "arn:aws:kms:us-east-1:123456789012:key/00000000-1111-2222-3333-444444444444"
-  tags             = { project = "artificien", environment = "test" }
+  container_image = "openmined/grid-node:production"
+  nodes_domain    = "nodes.example.com"
+  certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+  logs_bucket     = { name = "artificien-test-logs", arn = "arn:aws:s3:::artificien-test-logs" }
+  kms_key_arn     = "arn:aws:kms:us-east-1:123456789012:key/00000000-1111-2222-3333-444444444444"
+  tags            = { project = "artificien", environment = "test" }
 }
 
+# The listener assertions moved to modules/public_alb with the listener; here: what this module
+# asks of it.
 run "https_listener_answers_404_by_default" {
   command = plan
 
   assert {
-    condition     = length(aws_lb_listener.https) == 1 && length(aws_lb_listener.http) == 0
-    error_message = "a certificate must give exactly one HTTPS listener and no HTTP listener"
-  }
-
-  assert {
-    condition     = aws_lb_listener.https[0].port == 443 && aws_lb_listener.https[0].protocol == "HTTPS"
-    error_message = "the listener must be HTTPS on 443"
-  }
-
-  assert {
-    condition     = startswith(aws_lb_listener.https[0].ssl_policy, "ELBSecurityPolicy-TLS13-")
+    condition     = module.public_alb.listener_ssl_policy != null && startswith(module.public_alb.listener_ssl_policy, "ELBSecurityPolicy-TLS13-")
     error_message = "the listener must use a TLS 1.3 policy"
-  }
-
-  assert {
-    condition     = aws_lb_listener.https[0].default_action[0].type == "fixed-response" && aws_lb_listener.https[0].default_action[0].fixed_response[0].status_code == "404"
-    error_message = "an unknown host must get a fixed 404"
   }
 
   assert {
@@ -72,50 +70,22 @@ run "https_listener_answers_404_by_default" {
   }
 
   assert {
-    condition     = one([for r in aws_vpc_security_group_ingress_rule.load_balancer_listener : r.from_port]) == 443
+    condition     = module.public_alb.ingress_ports == toset([443])
     error_message = "the load balancer must open only the HTTPS port"
   }
 }
 
 run "load_balancer_is_public_hardened_and_logged" {
-  command = plan
+  command = apply
 
   assert {
-    condition     = aws_lb.this.internal == false && aws_lb.this.load_balancer_type == "application"
-    error_message = "the nodes load balancer must be a public ALB"
-  }
-
-  assert {
-    condition     = aws_lb.this.drop_invalid_header_fields == true
-    error_message = "invalid headers must be dropped"
-  }
-
-  assert {
-    condition     = aws_lb.this.access_logs[0].enabled && aws_lb.this.access_logs[0].bucket == "artificien-test-logs" && aws_lb.this.access_logs[0].prefix == "alb"
+    condition     = module.public_alb.access_logs_bucket_name == "artificien-test-logs" && module.public_alb.access_logs_prefix == "alb"
     error_message = "access logs must go to the logs bucket under alb/"
   }
 
   assert {
-    condition     = aws_lb.this.enable_deletion_protection == false
-    error_message = "deletion protection must be off outside prod"
-  }
-
-  assert {
-    condition     = aws_lb.this.tags["environment"] == "test"
-    error_message = "tags must be applied"
-  }
-}
-
-run "prod_protects_the_load_balancer" {
-  command = plan
-
-  variables {
-    deletion_protection = true
-  }
-
-  assert {
-    condition     = aws_lb.this.enable_deletion_protection == true
-    error_message = "prod must enable deletion protection"
+    condition     = output.load_balancer_arn == module.public_alb.load_balancer_arn && output.listener_arn == module.public_alb.listener_arn && output.load_balancer_security_group_id == module.public_alb.security_group_id
+    error_message = "the load balancer outputs come from the shared module"
   }
 }
 
@@ -127,18 +97,18 @@ run "local_emulator_gets_plain_http" {
   }
 
   assert {
-    condition     = length(aws_lb_listener.http) == 1 && length(aws_lb_listener.https) == 0
+    condition     = module.public_alb.listener_ssl_policy == null
     error_message = "without a certificate there must be only the HTTP listener"
-  }
-
-  assert {
-    condition     = aws_lb_listener.http[0].default_action[0].fixed_response[0].status_code == "404"
-    error_message = "the HTTP listener must answer 404 too"
   }
 
   assert {
     condition     = output.url_scheme == "http"
     error_message = "node URLs must be http without a certificate"
+  }
+
+  assert {
+    condition     = module.public_alb.ingress_ports == toset([80])
+    error_message = "the local load balancer must open only port 80"
   }
 }
 
@@ -241,7 +211,7 @@ run "nodes_reachable_only_from_load_balancer" {
   command = apply
 
   assert {
-    condition     = aws_vpc_security_group_ingress_rule.nodes_from_load_balancer.referenced_security_group_id == aws_security_group.load_balancer.id && aws_vpc_security_group_ingress_rule.nodes_from_load_balancer.from_port == 5000
+    condition     = aws_vpc_security_group_ingress_rule.nodes_from_load_balancer.referenced_security_group_id == module.public_alb.security_group_id && aws_vpc_security_group_ingress_rule.nodes_from_load_balancer.from_port == 5000
     error_message = "node ingress must come only from the load balancer's security group on the container port"
   }
 

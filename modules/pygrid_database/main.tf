@@ -5,9 +5,9 @@
 locals {
   engine_major = split(".", var.database.engine_version)[0]
 
-  # Partition, region and account come from the platform key's ARN.
-  key_arn_parts = split(":", var.kms_key_arn)
-  logs_arn      = "arn:${local.key_arn_parts[1]}:logs:${local.key_arn_parts[3]}:${local.key_arn_parts[4]}"
+  # Account and region are inputs (docs/development.md); the partition is the platform key's.
+  partition = split(":", var.kms_key_arn)[1]
+  logs_arn  = "arn:${local.partition}:logs:${var.region}:${var.account_id}"
 }
 
 resource "aws_db_subnet_group" "this" {
@@ -20,7 +20,7 @@ resource "aws_db_subnet_group" "this" {
 
 # No ingress here on purpose: modules/pygrid_node adds the only rule, from the PyGrid tasks'
 # security group, on the database port. No egress either: the database initiates nothing.
-resource "aws_security_group" "database" {
+resource "aws_security_group" "this" {
   name        = "${var.name}-pygrid-db"
   description = "PyGrid database: ingress only from the PyGrid tasks security group"
   vpc_id      = var.vpc_id
@@ -52,7 +52,7 @@ resource "aws_rds_cluster_parameter_group" "this" {
 }
 
 # RDS would create the export's log group itself, unencrypted and kept forever; own it instead.
-resource "aws_cloudwatch_log_group" "database" {
+resource "aws_cloudwatch_log_group" "this" {
   name              = "/aws/rds/cluster/${var.name}-pygrid/postgresql"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
@@ -72,7 +72,7 @@ resource "aws_rds_cluster" "this" {
   master_user_secret_kms_key_id   = var.kms_key_arn
   port                            = 5432
   db_subnet_group_name            = aws_db_subnet_group.this.name
-  vpc_security_group_ids          = [aws_security_group.database.id]
+  vpc_security_group_ids          = [aws_security_group.this.id]
   db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.this.name
 
   storage_encrypted                   = true
@@ -95,7 +95,7 @@ resource "aws_rds_cluster" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_cloudwatch_log_group.database]
+  depends_on = [aws_cloudwatch_log_group.this]
 }
 
 resource "aws_rds_cluster_instance" "this" {
@@ -122,45 +122,4 @@ resource "aws_rds_cluster_instance" "this" {
 
   # RDS checks the monitoring role's permissions when the instance is created.
   depends_on = [aws_iam_role_policy.monitoring]
-}
-
-resource "aws_iam_role" "monitoring" {
-  name = "${var.name}-pygrid-db-monitoring"
-
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "RdsEnhancedMonitoring"
-      Effect    = "Allow"
-      Principal = { Service = "monitoring.rds.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
-  })
-
-  tags = var.tags
-}
-
-# The AmazonRDSEnhancedMonitoringRole managed policy's permissions, scoped to this account and
-# region (RDS writes the OS metrics to the RDSOSMetrics log group).
-resource "aws_iam_role_policy" "monitoring" {
-  name = "publish-enhanced-monitoring"
-  role = aws_iam_role.monitoring.id
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "EnhancedMonitoringLogGroup"
-        Effect   = "Allow"
-        Action   = ["logs:CreateLogGroup", "logs:PutRetentionPolicy"]
-        Resource = ["${local.logs_arn}:log-group:RDS*"]
-      },
-      {
-        Sid      = "EnhancedMonitoringLogStreams"
-        Effect   = "Allow"
-        Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:GetLogEvents"]
-        Resource = ["${local.logs_arn}:log-group:RDS*:log-stream:*"]
-      },
-    ]
-  })
 }

@@ -1,0 +1,54 @@
+output "cluster_arn" {
+  description = "ARN of the Aurora cluster."
+  value       = aws_rds_cluster.this.arn
+}
+
+output "cluster_identifier" {
+  description = "Identifier of the Aurora cluster."
+  value       = aws_rds_cluster.this.cluster_identifier
+}
+
+output "cluster_resource_id" {
+  description = "Resource ID of the Aurora cluster, for rds-db:connect (IAM authentication) policies."
+  value       = aws_rds_cluster.this.cluster_resource_id
+}
+
+output "cluster_endpoint" {
+  description = "Writer endpoint (host name) of the PyGrid database."
+  value       = aws_rds_cluster.this.endpoint
+}
+
+output "cluster_reader_endpoint" {
+  description = "Reader endpoint (host name) of the PyGrid database."
+  value       = aws_rds_cluster.this.reader_endpoint
+}
+
+output "cluster_port" {
+  description = "PostgreSQL port of the PyGrid database."
+  value       = aws_rds_cluster.this.port
+}
+
+output "database_name" {
+  description = "Name of the PyGrid database inside the cluster."
+  value       = aws_rds_cluster.this.database_name
+}
+
+output "master_username" {
+  description = "Master user name (not a secret; the password lives only in the managed secret)."
+  value       = aws_rds_cluster.this.master_username
+}
+
+output "master_user_secret_arn" {
+  description = "ARN of the AWS-managed Secrets Manager secret holding the master user's credentials (username and password keys)."
+  value       = aws_rds_cluster.this.master_user_secret[0].secret_arn
+}
+
+output "security_group_id" {
+  description = "Security group of the database; modules/pygrid_node adds the only ingress rule."
+  value       = aws_security_group.this.id
+}
+
+output "log_group_name" {
+  description = "Log group the database exports its PostgreSQL log to."
+  value       = aws_cloudwatch_log_group.this.name
+}
