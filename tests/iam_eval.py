@@ -108,6 +108,15 @@ def statement_applies(
     )
 
 
+def covers(statement: Mapping[str, Any], resource: str, action: str | None = None) -> bool:
+    """True when the statement's resource element (and action element, given ``action``) names
+    ``resource``, whatever its conditions: for structural checks such as "every statement that
+    covers the user table carries LeadingKeys". Policy variables are not resolved."""
+    if action is not None and not _action_matches(statement, action):
+        return False
+    return _resource_matches(statement, resource, {}, False)
+
+
 # Statement elements ------------------------------------------------------------------------------
 
 

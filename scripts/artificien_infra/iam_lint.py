@@ -8,8 +8,9 @@ resource types added later).
 
 The gate fails closed: parliament missing, an unreadable plan, a plan that renders no document,
 or any finding of parliament's default severity (LOW and above) not covered by a reasoned
-exception. A document still unknown at plan time (it names a resource not yet created) is
-listed, not linted: lint the plan of an applied environment to see every document.
+exception. A document still unknown at plan time (it names a resource not yet created), or one
+the plan JSON shows redacted (a sensitive value), is listed, not linted: lint the plan of an
+applied environment to see every document.
 
 A role's trust policy has no ``Resource`` (its resource is the role itself), which parliament
 reports as malformed; it is linted with the role's ARN as its resource.
@@ -27,6 +28,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from artificien_infra.redact import MARK
 
 EXCEPTIONS_FILE = "iam-lint.toml"
 # parliament's own command line reports LOW and above by default
@@ -160,10 +163,35 @@ def unknown_documents(plan: Mapping[str, Any]) -> list[str]:
     for change in plan.get("resource_changes", []):
         if change.get("change", {}).get("actions") == ["delete"]:
             continue
-        for path in _unknown_paths(change.get("change", {}).get("after_unknown"), ""):
-            if path.rsplit(".", 1)[-1].split("[", 1)[0] in POLICY_ATTRIBUTES:
+        for path, leaf in _leaves(change.get("change", {}).get("after_unknown"), ""):
+            if leaf is True and _is_policy_attribute(path):
                 unknown.append(f"{change['address']} {path}")
     return sorted(unknown)
+
+
+def redacted_documents(plan: Mapping[str, Any]) -> list[str]:
+    """Policy attributes the plan JSON shows only as the redaction mark (sensitive values)."""
+    hidden: list[str] = []
+    for resource in _resources(plan.get("planned_values", {}).get("root_module", {})):
+        for path, value in _leaves(resource.get("values") or {}, ""):
+            if value == MARK and _is_policy_attribute(path):
+                hidden.append(f"{resource['address']} {path} (sensitive)")
+    return sorted(hidden)
+
+
+def _is_policy_attribute(path: str) -> bool:
+    return path.rsplit(".", 1)[-1].split("[", 1)[0] in POLICY_ATTRIBUTES
+
+
+def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            yield from _leaves(inner, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _leaves(inner, f"{path}[{index}]")
+    else:
+        yield path, value
 
 
 def _resources(module: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -173,30 +201,19 @@ def _resources(module: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
 
 
 def _policies(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(value, Mapping):
-        for key, inner in value.items():
-            yield from _policies(inner, f"{path}.{key}" if path else key)
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            yield from _policies(inner, f"{path}[{index}]")
-    elif isinstance(value, str) and value.lstrip().startswith("{") and "Statement" in value:
+    for where, leaf in _leaves(value, path):
+        if (
+            not isinstance(leaf, str)
+            or not leaf.lstrip().startswith("{")
+            or "Statement" not in leaf
+        ):
+            continue
         try:
-            parsed = json.loads(value)
+            parsed = json.loads(leaf)
         except json.JSONDecodeError:
-            return
+            continue
         if isinstance(parsed, dict) and "Statement" in parsed:
-            yield path, parsed
-
-
-def _unknown_paths(value: Any, path: str) -> Iterator[str]:
-    if value is True:
-        yield path
-    elif isinstance(value, Mapping):
-        for key, inner in value.items():
-            yield from _unknown_paths(inner, f"{path}.{key}" if path else key)
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            yield from _unknown_paths(inner, f"{path}[{index}]")
+            yield where, parsed
 
 
 # Linting ----------------------------------------------------------------------------------------
@@ -232,7 +249,7 @@ def parliament_findings(document: Document) -> list[Finding]:
 
 
 def lint(plan: Mapping[str, Any], waivers: list[Waiver], analyze=parliament_findings) -> Report:
-    report = Report(unknown=unknown_documents(plan))
+    report = Report(unknown=unknown_documents(plan) + redacted_documents(plan))
     for document in documents(plan):
         report.documents += 1
         for finding in analyze(document):

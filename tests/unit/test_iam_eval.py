@@ -4,7 +4,7 @@
 import pytest
 
 from dynamodb_requests import dynamodb_request, partition_keys
-from iam_eval import Decision, PolicyError, Request, evaluate, statement_applies
+from iam_eval import Decision, PolicyError, Request, covers, evaluate, statement_applies
 
 ACCOUNT = "111122223333"
 TABLE = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/test-user_table"
@@ -429,3 +429,12 @@ def test_the_role_before_fine_grained_access_lets_anyone_scan_every_account():
     # THEN the evaluator reports exactly the holes issue 13 describes
     assert evaluate([before], scan).allowed
     assert evaluate([before], update).allowed
+
+
+def test_covers_ignores_conditions_but_not_actions_or_resources():
+    statement = _allow(Resource=[TABLE + "*"], Condition=OWN_ROW)
+    index = TABLE + "/index/users_username_index"
+    assert covers(statement, index)
+    assert covers(statement, index, "dynamodb:GetItem")
+    assert not covers(statement, TABLE, "dynamodb:Scan")
+    assert not covers(statement, TABLE.replace("user", "model"))

@@ -102,6 +102,13 @@ def test_policies_known_only_after_apply_are_listed():
     assert iam_lint.unknown_documents(plan) == ["aws_iam_role_policy.a policy"]
 
 
+def test_policies_redacted_as_sensitive_are_listed_not_skipped():
+    plan = _plan(_resource("aws_s3_bucket_policy.b", "aws_s3_bucket_policy", policy="(sensitive)"))
+    report = iam_lint.lint(plan, [])
+    assert report.unknown == ["aws_s3_bucket_policy.b policy (sensitive)"]
+    assert report.documents == 0
+
+
 def test_the_website_trust_needs_exactly_its_reasoned_exception():
     # GIVEN the website role's trust (TagSession under the aud/amr conditions)
     # WHEN it is linted without exceptions THEN parliament names exactly those two keys
