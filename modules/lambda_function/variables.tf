@@ -92,6 +92,23 @@ variable "timeout" {
   }
 }
 
+variable "layers" {
+  description = "Layer version ARNs added to the function, in extraction order (e.g. the AWS-managed Powertools layer). They must match the runtime and architecture."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.layers : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", arn))])
+    error_message = "every layer must be a layer version ARN: arn:aws:lambda:<region>:<account>:layer:<name>:<version>."
+  }
+
+  validation {
+    condition     = length(var.layers) <= 5 && length(distinct(var.layers)) == length(var.layers)
+    error_message = "a function takes at most 5 layers, each once."
+  }
+}
+
 variable "environment_variables" {
   description = "Environment variables of the function; encrypted at rest with kms_key_arn. Never put secrets here: pass their ARN and read them at run time."
   type        = map(string)

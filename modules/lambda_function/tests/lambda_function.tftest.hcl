@@ -96,6 +96,10 @@ run "defaults_are_hardened" {
     error_message = "only Lambda may assume the role"
   }
   assert {
+    condition     = length(coalesce(aws_lambda_function.this.layers, [])) == 0
+    error_message = "no layer unless one is asked for"
+  }
+  assert {
     condition     = aws_lambda_function.this.tags["environment"] == "test" && aws_iam_role.this.tags["project"] == "artificien" && aws_cloudwatch_log_group.this.tags["environment"] == "test"
     error_message = "tags not applied"
   }
@@ -246,4 +250,40 @@ run "rejects_alias_as_key" {
   }
 
   expect_failures = [var.kms_key_arn]
+}
+
+run "layers_are_attached_in_order" {
+  command = apply
+
+  variables {
+    layers = [
+      "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:27",
+      "arn:aws:lambda:us-east-1:111122223333:layer:own-helpers:3",
+    ]
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.layers == tolist(var.layers)
+    error_message = "layers must be attached exactly as given, in order"
+  }
+}
+
+run "rejects_a_layer_name_without_version" {
+  command = plan
+
+  variables {
+    layers = ["arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64"]
+  }
+
+  expect_failures = [var.layers]
+}
+
+run "rejects_more_than_five_or_repeated_layers" {
+  command = plan
+
+  variables {
+    layers = [for v in [1, 1] : "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:${v}"]
+  }
+
+  expect_failures = [var.layers]
 }
