@@ -1,20 +1,6 @@
 locals {
   partition = split(":", var.cluster.arn)[1]
   ecs_arn   = "arn:${local.partition}:ecs:${var.region}:${var.account_id}"
-  elb_arn   = "arn:${local.partition}:elasticloadbalancing:${var.region}:${var.account_id}"
-
-  # Services of this cluster; the orchestration service itself is excluded by an explicit deny.
-  cluster_services_arn = "${local.ecs_arn}:service/${var.cluster.name}/*"
-  own_service_arn      = "${local.ecs_arn}:service/${var.cluster.name}/${var.name}-orchestration"
-  # The Terraform-owned template family and the per-app families the node manager derives
-  # from it (<family>-<app slug>).
-  pygrid_task_definitions = [
-    "${local.ecs_arn}:task-definition/${var.pygrid.task_definition_family}:*",
-    "${local.ecs_arn}:task-definition/${var.pygrid.task_definition_family}-*:*",
-  ]
-  pygrid_app_task_definitions = "${local.ecs_arn}:task-definition/${var.pygrid.task_definition_family}-*:*"
-  pygrid_target_groups        = "${local.elb_arn}:targetgroup/${var.pygrid_target_group_prefix}*/*"
-  pygrid_listener_rules       = "${replace(var.pygrid.listener_arn, ":listener/", ":listener-rule/")}/*"
 
   # Pull permissions only when the image lives in ECR (a public registry needs none).
   ecr_match          = regex("^(?:([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com/([^:@]+))?", var.container_image)
@@ -152,135 +138,12 @@ resource "aws_iam_role_policy" "task" {
         }
       },
       {
-        Sid      = "StartPygridNodes"
+        # Starting and stopping PyGrid nodes is the node manager's (modules/node_manager): this
+        # role may only ask it to, never touch ECS, load balancing or the PyGrid roles itself.
+        Sid      = "InvokeNodeManager"
         Effect   = "Allow"
-        Action   = ["ecs:CreateService"]
-        Resource = [local.cluster_services_arn]
-        Condition = {
-          ArnEquals = { "ecs:cluster" = var.cluster.arn }
-          ArnLike   = { "ecs:task-definition" = local.pygrid_task_definitions }
-        }
-      },
-      {
-        Sid      = "UpdatePygridNodes"
-        Effect   = "Allow"
-        Action   = ["ecs:UpdateService"]
-        Resource = [local.cluster_services_arn]
-        Condition = {
-          ArnEquals       = { "ecs:cluster" = var.cluster.arn }
-          ArnLikeIfExists = { "ecs:task-definition" = local.pygrid_task_definitions }
-        }
-      },
-      {
-        Sid      = "StopPygridNodes"
-        Effect   = "Allow"
-        Action   = ["ecs:DeleteService", "ecs:DescribeServices"]
-        Resource = [local.cluster_services_arn]
-      },
-      {
-        Sid      = "TagPygridNodesOnCreate"
-        Effect   = "Allow"
-        Action   = ["ecs:TagResource"]
-        Resource = [local.cluster_services_arn]
-        Condition = {
-          StringEquals = { "ecs:CreateAction" = "CreateService" }
-        }
-      },
-      {
-        Sid      = "ListPygridNodes"
-        Effect   = "Allow"
-        Action   = ["ecs:ListServices", "ecs:ListTasks"]
-        Resource = ["*"] # List actions take no resource; the condition pins the cluster
-        Condition = {
-          ArnEquals = { "ecs:cluster" = var.cluster.arn }
-        }
-      },
-      {
-        Sid      = "DescribePygridTasks"
-        Effect   = "Allow"
-        Action   = ["ecs:DescribeTasks"]
-        Resource = ["${local.ecs_arn}:task/${var.cluster.name}/*"]
-      },
-      {
-        # The node manager copies the template task definition into one family per app (a
-        # service cannot set NODE_ID per service). These four actions accept no resource ARN.
-        Sid    = "PygridAppTaskDefinitions"
-        Effect = "Allow"
-        Action = [
-          "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition",
-          "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions",
-        ]
-        Resource = ["*"]
-      },
-      {
-        Sid      = "DeletePygridAppTaskDefinitions"
-        Effect   = "Allow"
-        Action   = ["ecs:DeleteTaskDefinitions"]
-        Resource = [local.pygrid_app_task_definitions]
-      },
-      {
-        Sid      = "TagPygridAppTaskDefinitionsOnCreate"
-        Effect   = "Allow"
-        Action   = ["ecs:TagResource"]
-        Resource = [local.pygrid_app_task_definitions]
-        Condition = {
-          StringEquals = { "ecs:CreateAction" = "RegisterTaskDefinition" }
-        }
-      },
-      {
-        Sid      = "NeverTouchOwnService"
-        Effect   = "Deny"
-        Action   = ["ecs:UpdateService", "ecs:DeleteService"]
-        Resource = [local.own_service_arn]
-      },
-      {
-        Sid      = "PassPygridRoles"
-        Effect   = "Allow"
-        Action   = ["iam:PassRole"]
-        Resource = [var.pygrid.task_role_arn, var.pygrid.execution_role_arn]
-        Condition = {
-          StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" }
-        }
-      },
-      {
-        Sid    = "PygridTargetGroups"
-        Effect = "Allow"
-        Action = [
-          "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyTargetGroup",
-          "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
-        ]
-        Resource = [local.pygrid_target_groups]
-      },
-      {
-        Sid      = "PygridListenerRules"
-        Effect   = "Allow"
-        Action   = ["elasticloadbalancing:CreateRule"]
-        Resource = [var.pygrid.listener_arn]
-      },
-      {
-        Sid      = "ManagePygridListenerRules"
-        Effect   = "Allow"
-        Action   = ["elasticloadbalancing:ModifyRule", "elasticloadbalancing:DeleteRule", "elasticloadbalancing:SetRulePriorities"]
-        Resource = [local.pygrid_listener_rules]
-      },
-      {
-        Sid      = "TagPygridLoadBalancingOnCreate"
-        Effect   = "Allow"
-        Action   = ["elasticloadbalancing:AddTags"]
-        Resource = [local.pygrid_target_groups, local.pygrid_listener_rules]
-        Condition = {
-          StringEquals = { "elasticloadbalancing:CreateAction" = ["CreateTargetGroup", "CreateRule"] }
-        }
-      },
-      {
-        Sid    = "DescribeLoadBalancing"
-        Effect = "Allow"
-        Action = [
-          "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules",
-          "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
-          "elasticloadbalancing:DescribeTags",
-        ]
-        Resource = ["*"] # Describe* actions of Elastic Load Balancing take no resource
+        Action   = ["lambda:InvokeFunction"]
+        Resource = [var.node_manager.arn]
       },
     ]
   })

@@ -53,8 +53,6 @@ variables {
   }
   pygrid = {
     task_definition_family = "artificien-dev-pygrid-node"
-    task_role_arn          = "arn:aws:iam::123456789012:role/artificien-dev-pygrid-task"
-    execution_role_arn     = "arn:aws:iam::123456789012:role/artificien-dev-pygrid-execution"
     listener_arn           = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/artificien-dev-nodes/1111111111111111/2222222222222222"
     security_group_id      = "sg-0123456789abcdef1"
     container_name         = "pygrid"
