@@ -178,6 +178,7 @@ module "function" {
   description                    = "Starts, stops and reconciles the per-app PyGrid nodes of ${var.environment}."
   handler                        = "node_manager.handler.handler"
   package                        = var.package
+  layers                         = var.layers
   memory_size                    = var.memory_size
   timeout                        = var.timeout
   environment_variables          = local.environment_variables

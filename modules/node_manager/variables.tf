@@ -27,6 +27,13 @@ variable "package" {
   nullable = false
 }
 
+variable "layers" {
+  description = "Layer version ARNs of the function (the root passes the AWS-managed Powertools layer, which the handler's logging imports)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "kms_key_arn" {
   description = "The platform's customer-managed KMS key: encrypts the env vars, logs and dead-letter queue, and the dataset table the function writes claims to."
   type        = string
