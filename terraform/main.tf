@@ -10,6 +10,13 @@ locals {
   }
 
   is_prod = var.environment == "prod"
+
+  # The functions import Powertools from AWS's layer (their zips do not carry it); AWS publishes
+  # it from its own account in every commercial region.
+  powertools_layer_arn = coalesce(
+    var.powertools_layer_arn,
+    "arn:aws:lambda:${var.aws_region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:27",
+  )
 }
 
 # The workspace is chosen from --env by the wrapper; a mismatch would write one env's resources
@@ -63,6 +70,7 @@ module "cognito" {
   index_arns      = values(module.dynamodb.index_arns)
 
   post_confirmation_package = var.lambda_packages["post_confirmation"]
+  post_confirmation_layers  = [local.powertools_layer_arn]
   default_datasets          = var.default_datasets
   log_retention_days        = var.log_retention_days
 
@@ -93,6 +101,7 @@ module "sample_data" {
 
   name                     = local.name
   package                  = var.lambda_packages["sample_data"]
+  layers                   = [local.powertools_layer_arn]
   kms_key_arn              = module.kms.key_arn
   dataset_table_name       = module.dynamodb.dataset_table_name
   dataset_table_stream_arn = module.dynamodb.dataset_table_stream_arn
@@ -110,6 +119,7 @@ module "model_api" {
   name           = local.name
   kms_key_arn    = module.kms.key_arn
   lambda_package = var.lambda_packages["model_api"]
+  lambda_layers  = [local.powertools_layer_arn]
   model_table = {
     name = module.dynamodb.model_table_name
     arn  = module.dynamodb.model_table_arn

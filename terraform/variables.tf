@@ -42,6 +42,17 @@ variable "aws_region" {
   }
 }
 
+variable "powertools_layer_arn" {
+  description = "Version ARN of the Powertools for AWS Lambda (Python) v3 layer for python3.12 on arm64 that every function uses. null: AWS's own layer in aws_region (arn:aws:lambda:<region>:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:27)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.powertools_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.powertools_layer_arn))
+    error_message = "powertools_layer_arn must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>) or null."
+  }
+}
+
 variable "project" {
   description = "Project name; the first part of every resource name."
   type        = string

@@ -5,6 +5,7 @@ module "post_confirmation" {
   description   = "Writes a new account's row (with a fresh API key) to the user table after sign-up is confirmed."
   handler       = "post_confirmation.handler.handler"
   package       = var.post_confirmation_package
+  layers        = var.post_confirmation_layers
   architecture  = var.lambda_architecture
   # Cognito waits at most 5 s for a trigger; the function's client timeouts fit in that.
   timeout            = 5

@@ -110,6 +110,13 @@ variable "post_confirmation_package" {
   nullable = false
 }
 
+variable "post_confirmation_layers" {
+  description = "Layer version ARNs of the post-confirmation function (the root passes the AWS-managed Powertools layer, which the code imports)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "default_datasets" {
   description = "Dataset ids every new account may use from the start (datasets_purchased)."
   type        = list(string)

@@ -80,6 +80,7 @@ module "function" {
   description                    = "Lists a data scientist's models and signs download links for their trained weights."
   handler                        = "model_api.handler.handler"
   package                        = var.lambda_package
+  layers                         = var.lambda_layers
   timeout                        = 10
   environment_variables          = local.environment_variables
   policy_statements              = local.policy_statements

@@ -34,6 +34,13 @@ variable "lambda_package" {
   nullable = false
 }
 
+variable "lambda_layers" {
+  description = "Layer version ARNs of the function (the root passes the AWS-managed Powertools layer, which the code imports)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "model_table" {
   description = "The model table (modules/dynamodb) and the name of its index on owner_name."
   type = object({

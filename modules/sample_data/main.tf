@@ -87,6 +87,7 @@ module "function" {
   description                    = "Writes the sample CSV of every new dataset to the sample-data bucket."
   handler                        = "sample_data.handler.handler"
   package                        = var.package
+  layers                         = var.layers
   memory_size                    = var.memory_size
   timeout                        = var.timeout
   environment_variables          = local.environment_variables

@@ -17,6 +17,13 @@ variable "package" {
   nullable = false
 }
 
+variable "layers" {
+  description = "Layer version ARNs of the function (the root passes the AWS-managed Powertools layer, which the code imports)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "kms_key_arn" {
   description = "The platform's customer-managed KMS key: encrypts the env vars, logs, failure queue and (through S3) the samples."
   type        = string
