@@ -16,6 +16,8 @@ MAX_URL_TTL = 3600
 
 @dataclass(frozen=True)
 class Config:
+    """Where model items and artifacts live, and how long a download link stays valid."""
+
     model_table: str
     model_bucket: str
     owner_index: str = DEFAULT_OWNER_INDEX

@@ -22,10 +22,12 @@ DEFAULT_MAX_SAMPLE_ROWS = 1_000_000
 
 @dataclass(frozen=True)
 class Config:
+    """The table whose stream feeds the function, the bucket it writes to, and row counts."""
+
     dataset_table: str
     sample_data_bucket: str
-    default_sample_rows: int = DEFAULT_SAMPLE_ROWS
-    max_sample_rows: int = DEFAULT_MAX_SAMPLE_ROWS
+    default_sample_rows: int  # when an item has no num_devices
+    max_sample_rows: int
 
 
 def from_environ(environ: Mapping[str, str]) -> Config:
