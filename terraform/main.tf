@@ -211,6 +211,42 @@ module "pygrid_node" {
   tags                = local.tags
 }
 
+# Starts, stops and reconciles the per-app PyGrid nodes; its role alone holds those rights.
+module "node_manager" {
+  source = "../modules/node_manager"
+
+  name        = local.name
+  environment = var.environment
+  package     = var.lambda_packages["node_manager"]
+  layers      = [local.powertools_layer_arn]
+  kms_key_arn = module.kms.key_arn
+  cluster = {
+    name = module.ecs_cluster.cluster_name
+    arn  = module.ecs_cluster.cluster_arn
+  }
+  network = {
+    vpc_id     = module.network.vpc_id
+    subnet_ids = module.network.private_subnet_ids
+  }
+  pygrid = {
+    task_definition_family = module.pygrid_node.task_definition_family
+    task_role_arn          = module.pygrid_node.task_role_arn
+    execution_role_arn     = module.pygrid_node.execution_role_arn
+    listener_arn           = module.pygrid_node.listener_arn
+    security_group_id      = module.pygrid_node.security_group_id
+    container_name         = module.pygrid_node.container_name
+    container_port         = module.pygrid_node.container_port
+    nodes_domain           = module.pygrid_node.nodes_domain
+    url_scheme             = module.pygrid_node.url_scheme
+  }
+  dataset_table = {
+    name = module.dynamodb.dataset_table_name
+    arn  = module.dynamodb.dataset_table_arn
+  }
+  log_retention_days = var.log_retention_days
+  tags               = local.tags
+}
+
 module "orchestration" {
   source = "../modules/orchestration"
 
@@ -230,13 +266,16 @@ module "orchestration" {
   }
   pygrid = {
     task_definition_family = module.pygrid_node.task_definition_family
-    task_role_arn          = module.pygrid_node.task_role_arn
-    execution_role_arn     = module.pygrid_node.execution_role_arn
     listener_arn           = module.pygrid_node.listener_arn
     security_group_id      = module.pygrid_node.security_group_id
     container_name         = module.pygrid_node.container_name
     container_port         = module.pygrid_node.container_port
     nodes_domain           = module.pygrid_node.nodes_domain
+  }
+  # The orchestration node starts and stops PyGrid nodes only through this function.
+  node_manager = {
+    name = module.node_manager.function_name
+    arn  = module.node_manager.function_arn
   }
   tables = {
     user_table_name    = module.dynamodb.user_table_name

@@ -280,23 +280,18 @@ output "orchestration_task_role_arn" {
 # PyGrid nodes ------------------------------------------------------------------------------------
 
 output "pygrid_node_manager" {
-  description = "Everything the PyGrid node manager reads (artificien-infra nodes, the orchestration node)."
-  value = {
-    environment            = var.environment
-    region                 = var.aws_region
-    cluster_name           = module.ecs_cluster.cluster_name
-    cluster_arn            = module.ecs_cluster.cluster_arn
-    subnet_ids             = module.network.private_subnet_ids
-    security_group_id      = module.pygrid_node.security_group_id
-    vpc_id                 = module.network.vpc_id
-    listener_arn           = module.pygrid_node.listener_arn
-    task_definition_family = module.pygrid_node.task_definition_family
-    container_name         = module.pygrid_node.container_name
-    container_port         = module.pygrid_node.container_port
-    nodes_domain           = module.pygrid_node.nodes_domain
-    dataset_table_name     = module.dynamodb.dataset_table_name
-    url_scheme             = module.pygrid_node.url_scheme
-  }
+  description = "Everything the PyGrid node manager reads, every name prefix included (artificien-infra nodes); the node-manager function's NODE_MANAGER_CONFIG is the same object."
+  value       = module.node_manager.config
+}
+
+output "node_manager_function_name" {
+  description = "The node-manager function (artificien-infra nodes --remote, and what the orchestration node invokes)."
+  value       = module.node_manager.function_name
+}
+
+output "node_manager_function_arn" {
+  description = "ARN of the node-manager function."
+  value       = module.node_manager.function_arn
 }
 
 output "pygrid_nodes_load_balancer_dns_name" {
