@@ -113,6 +113,36 @@ module "sample_data" {
   tags                     = local.tags
 }
 
+# The dataset every new account is granted (default_datasets) and the tutorials read. Written
+# once the stream's consumer exists, so its INSERT becomes its sample CSV like any registration.
+module "default_dataset" {
+  source = "../modules/default_dataset"
+
+  table_name = module.dynamodb.dataset_table_name
+
+  depends_on = [module.sample_data]
+}
+
+# S3 events of the sample-data and tutorials buckets, queued for the notebook sync agent (on the
+# JupyterHub host and, locally, in build/local/notebooks/).
+module "notebook_sync" {
+  source = "../modules/notebook_sync"
+
+  name       = local.name
+  account_id = data.aws_caller_identity.current.account_id
+  buckets = {
+    sample_data = {
+      name = module.storage.sample_data_bucket_name
+      arn  = module.storage.sample_data_bucket_arn
+    }
+    tutorials = {
+      name = module.storage.tutorials_bucket_name
+      arn  = module.storage.tutorials_bucket_arn
+    }
+  }
+  tags = local.tags
+}
+
 module "model_api" {
   source = "../modules/model_api"
 
@@ -327,7 +357,17 @@ module "jupyterhub" {
     hosted_ui_base_url = module.cognito.hosted_ui_base_url
     client_id          = module.cognito.jupyterhub_client_id
   }
-  cognito_client_secret       = module.cognito.jupyterhub_client_secret
+  cognito_client_secret = module.cognito.jupyterhub_client_secret
+  notebook_sync = {
+    queue_url = module.notebook_sync.queue_url
+    queue_arn = module.notebook_sync.queue_arn
+  }
+  platform = {
+    user_pool_id      = module.cognito.user_pool_id
+    web_client_id     = module.cognito.web_client_id
+    orchestration_url = module.orchestration.service_url
+    api_url           = module.model_api.api_endpoint
+  }
   jupyter_domain              = var.jupyter_domain
   letsencrypt_email           = var.letsencrypt_email
   dns_record_enabled          = var.jupyterhub_route53_zone_id != null

@@ -156,6 +156,21 @@ output "sample_data_failure_queue_url" {
   value       = module.sample_data.failure_queue_url
 }
 
+output "default_dataset_id" {
+  description = "The dataset the platform registers itself (Artificien-Health): every new account is granted it."
+  value       = module.default_dataset.dataset_id
+}
+
+output "notebook_sync_queue_url" {
+  description = "Queue of the sample-data and tutorials buckets' object events, long-polled by the notebook sync agent."
+  value       = module.notebook_sync.queue_url
+}
+
+output "notebook_sync_queue_arn" {
+  description = "ARN of the notebook sync queue."
+  value       = module.notebook_sync.queue_arn
+}
+
 # Model API ---------------------------------------------------------------------------------------
 
 output "model_api_endpoint" {

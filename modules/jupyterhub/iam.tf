@@ -4,7 +4,7 @@ locals {
 
 resource "aws_iam_role" "this" {
   name        = "${var.name}-jupyterhub"
-  description = "JupyterHub host: reads the sample-data and tutorials buckets and its OAuth client secret; SSM Session Manager for operators"
+  description = "JupyterHub host: reads the sample-data and tutorials buckets and their event queue, and its OAuth client secret; SSM Session Manager for operators"
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -37,6 +37,15 @@ resource "aws_iam_role_policy" "this" {
         Effect   = "Allow"
         Action   = ["s3:GetObject"]
         Resource = [for arn in local.bucket_arns : "${arn}/*"]
+      },
+      {
+        # The notebook sync agent long-polls the buckets' events and deletes what it applied;
+        # nothing else (no SendMessage, no queue administration). The queue uses SQS-managed
+        # encryption, so no key permission goes with it.
+        Sid      = "ReceiveNotebookSyncEvents"
+        Effect   = "Allow"
+        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage"]
+        Resource = [var.notebook_sync.queue_arn]
       },
       {
         Sid      = "ReadOAuthClientSecret"

@@ -3,20 +3,45 @@ locals {
 
   # Everything the host needs at boot except the OAuth client secret, which it fetches from Secrets
   # Manager with its instance role: user data is readable by anyone who can describe the instance.
+  # The notebook sync agent's code (agents/notebook_sync) travels inside it, so the host needs no
+  # artifact store and boots the same code the tests run.
   user_data = templatefile("${path.module}/templates/user_data.sh.tftpl", {
-    region                = var.region
-    client_secret_arn     = aws_secretsmanager_secret.oauth_client.arn
-    sample_data_bucket    = var.sample_data_bucket.name
-    tutorials_bucket      = var.tutorials_bucket.name
-    jupyter_domain        = var.jupyter_domain
-    letsencrypt_email     = var.letsencrypt_email
-    cognito_base_url      = var.cognito.hosted_ui_base_url
-    client_id             = var.cognito.client_id
-    admin_users           = var.admin_users
-    user_packages         = var.user_packages
-    tljh_version          = var.tljh_version
-    sync_interval_minutes = var.sync_interval_minutes
+    region             = var.region
+    client_secret_arn  = aws_secretsmanager_secret.oauth_client.arn
+    sample_data_bucket = var.sample_data_bucket.name
+    tutorials_bucket   = var.tutorials_bucket.name
+    jupyter_domain     = var.jupyter_domain
+    letsencrypt_email  = var.letsencrypt_email
+    cognito_base_url   = var.cognito.hosted_ui_base_url
+    client_id          = var.cognito.client_id
+    admin_users        = var.admin_users
+    user_packages      = var.user_packages
+    tljh_version       = var.tljh_version
+    kernel             = var.tutorials_kernel
+    agent_files = {
+      for name in fileset("${path.module}/../../agents/notebook_sync", "*.py") :
+      name => file("${path.module}/../../agents/notebook_sync/${name}")
+    }
+    agent_config = jsonencode({
+      region            = var.region
+      queue_url         = var.notebook_sync.queue_url
+      targets           = { (var.sample_data_bucket.name) = "/srv/data/sample_data", (var.tutorials_bucket.name) = "/srv/data/tutorials" }
+      staging_dir       = "/srv/data/.notebook-sync"
+      reconcile_seconds = var.reconcile_interval_minutes * 60
+      wait_seconds      = 20
+    })
+    platform_config = jsonencode({
+      region            = var.region
+      user_pool_id      = var.platform.user_pool_id
+      web_client_id     = var.platform.web_client_id
+      orchestration_url = var.platform.orchestration_url
+      api_url           = var.platform.api_url
+    })
   })
+
+  # EC2 takes at most 16 KB of user data; the script with the agent's code is more than that, so
+  # it goes gzip-compressed (cloud-init unpacks gzip user data before running it).
+  user_data_gzip_base64 = base64gzip(local.user_data)
 }
 
 # Canonical publishes a new jammy image every few weeks; the instance ignores later AMI changes
@@ -57,7 +82,7 @@ resource "aws_instance" "this" {
   iam_instance_profile        = aws_iam_instance_profile.this.name
   monitoring                  = true
   ebs_optimized               = true
-  user_data                   = local.user_data
+  user_data_base64            = local.user_data_gzip_base64
   user_data_replace_on_change = false # users' home directories live on the root volume
 
   metadata_options {

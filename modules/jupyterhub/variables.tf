@@ -231,14 +231,99 @@ variable "user_packages" {
   }
 }
 
-variable "sync_interval_minutes" {
-  description = "How often the host syncs the sample-data and tutorials buckets into the shared folders."
-  type        = number
-  default     = 30
+variable "notebook_sync" {
+  description = "The queue the sample-data and tutorials buckets notify (notebook_sync module): the host's agent long-polls it and copies each changed object into the shared folders."
+  type = object({
+    queue_url = string
+    queue_arn = string
+  })
 
   validation {
-    condition     = var.sync_interval_minutes >= 5 && var.sync_interval_minutes <= 1440 && floor(var.sync_interval_minutes) == var.sync_interval_minutes
-    error_message = "sync_interval_minutes must be a whole number between 5 and 1440."
+    condition     = can(regex("^https?://[A-Za-z0-9.:-]+/[0-9]{12}/[A-Za-z0-9_-]{1,80}$", var.notebook_sync.queue_url)) && can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}$", var.notebook_sync.queue_arn)) && endswith(var.notebook_sync.queue_url, "/${split(":", var.notebook_sync.queue_arn)[4]}/${split(":", var.notebook_sync.queue_arn)[5]}")
+    error_message = "notebook_sync must be one queue's URL (https://sqs.<region>.amazonaws.com/<account>/<name>) and that queue's ARN."
+  }
+}
+
+variable "reconcile_interval_minutes" {
+  description = "How often the agent compares the shared folders with the whole buckets (it also does at start): the safety net behind the S3 events."
+  type        = number
+  default     = 60
+  nullable    = false
+
+  validation {
+    condition     = var.reconcile_interval_minutes >= 5 && var.reconcile_interval_minutes <= 1440 && floor(var.reconcile_interval_minutes) == var.reconcile_interval_minutes
+    error_message = "reconcile_interval_minutes must be a whole number between 5 and 1440."
+  }
+}
+
+variable "platform" {
+  description = "What notebooks need to reach the platform, written to the read-only /etc/artificien/config.json and to ARTIFICIEN_* environment variables of every single-user server: the user pool id, the website's app client id (no secret), the orchestration node's URL and the model API's URL. Ids and URLs only, never a secret."
+  type = object({
+    user_pool_id      = string
+    web_client_id     = string
+    orchestration_url = string
+    api_url           = string
+  })
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]_[A-Za-z0-9]{1,55}$", var.platform.user_pool_id))
+    error_message = "platform.user_pool_id must be a Cognito user pool id such as us-east-1_AbCdEf123."
+  }
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9]{1,128}$", var.platform.web_client_id))
+    error_message = "platform.web_client_id must be a Cognito app client id (letters and digits)."
+  }
+
+  validation {
+    condition     = alltrue([for url in [var.platform.orchestration_url, var.platform.api_url] : can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$", url))])
+    error_message = "platform.orchestration_url and platform.api_url must be plain http(s) URLs (host, optional port and path; no query, no quotes)."
+  }
+}
+
+variable "tutorials_kernel" {
+  description = "The second Jupyter kernel the tutorials run on, in its own conda environment installed at first boot: kernel name, display name, Python and pip versions, and every package pinned with ==. pip stays below 24.1, which refuses syft 0.2.9's metadata. The default kernel keeps user_packages."
+  type = object({
+    name           = optional(string, "artificien-pysyft")
+    display_name   = optional(string, "Artificien (PySyft 0.2.9)")
+    python_version = optional(string, "3.8")
+    pip_version    = optional(string, "24.0")
+    packages = optional(list(string), [
+      "syft==0.2.9",
+      "torch==1.4.0",
+      "torchvision==0.5.0",
+      "numpy==1.18.5",
+      "scipy==1.4.1",
+      "pandas==1.3.5",
+      "scikit-learn==0.24.2",
+      "artificienlib==0.1.6",
+      "warrant==0.6.1",
+      "websocket-client==0.57.0",
+      "ipykernel==5.5.6",
+      "jupyter-client==6.1.12",
+    ])
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,63}$", var.tutorials_kernel.name)) && can(regex("^[A-Za-z0-9][A-Za-z0-9 ().,_-]{0,79}$", var.tutorials_kernel.display_name))
+    error_message = "tutorials_kernel.name must be lower-case letters, digits and hyphens; display_name letters, digits, spaces and ( ) . , _ - (no quotes)."
+  }
+
+  validation {
+    condition     = can(regex("^3\\.[0-9]{1,2}$", var.tutorials_kernel.python_version)) && can(regex("^[0-9]+(\\.[0-9]+){0,2}$", var.tutorials_kernel.pip_version))
+    error_message = "tutorials_kernel.python_version must look like 3.8 and pip_version like 24.0."
+  }
+
+  validation {
+    condition     = length(var.tutorials_kernel.packages) > 0 && alltrue([for package in var.tutorials_kernel.packages : can(regex("^[A-Za-z0-9][A-Za-z0-9._-]*(\\[[A-Za-z0-9,._-]+\\])?==[0-9][A-Za-z0-9.+!-]*$", package))])
+    error_message = "tutorials_kernel.packages must each be pinned exactly, as name==version (e.g. syft==0.2.9): a rebuilt host must get the same kernel."
+  }
+
+  validation {
+    condition     = anytrue([for package in var.tutorials_kernel.packages : startswith(package, "ipykernel==")])
+    error_message = "tutorials_kernel.packages must pin ipykernel: it is what makes the environment a Jupyter kernel."
   }
 }
 

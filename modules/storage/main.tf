@@ -15,7 +15,7 @@ locals {
 
 resource "aws_s3_bucket" "this" {
   # checkov:skip=CKV_AWS_144: sample data is rebuilt from the dataset table and tutorials from their repository; trained models could only be rebuilt by training again on users' devices, an accepted risk for now: versioning covers overwrites and deletions, and a second-region copy of the models bucket is the follow-up when a region outage must not lose them.
-  # checkov:skip=CKV2_AWS_62: nothing reacts to object events: JupyterHub pulls the sample data and tutorials on a schedule and models are fetched through presigned links.
+  # checkov:skip=CKV2_AWS_62: the sample-data and tutorials buckets' event notifications are configured by modules/notebook_sync, next to the queue they feed (a per-module scan cannot see them); nothing reacts to the models bucket's events: models are fetched through presigned links.
   for_each = local.buckets
 
   bucket        = each.value

@@ -40,7 +40,17 @@ variables {
   jupyter_domain        = "jupyter.test.artificien.example"
   letsencrypt_email     = "ops@artificien.example"
   admin_users           = ["alice", "bob.smith"]
-  tags                  = { project = "artificien", environment = "test" }
+  notebook_sync = {
+    queue_url = "https://sqs.us-east-1.amazonaws.com/123456789012/artificien-test-notebook-sync"
+    queue_arn = "arn:aws:sqs:us-east-1:123456789012:artificien-test-notebook-sync"
+  }
+  platform = {
+    user_pool_id      = "us-east-1_AbCdEf123"
+    web_client_id     = "7webclientidabcdefghijklmn"
+    orchestration_url = "https://orchestration.test.artificien.example"
+    api_url           = "https://abc123.execute-api.us-east-1.amazonaws.com"
+  }
+  tags = { project = "artificien", environment = "test" }
 }
 
 run "explicit_ami_skips_the_lookup" {
@@ -188,8 +198,24 @@ run "user_data_configures_cognito_https_and_sync" {
   }
 
   assert {
-    condition     = strcontains(local.user_data, "OnUnitActiveSec=30min") && !strcontains(local.user_data, "crontab")
-    error_message = "The buckets must be synced by a 30-minute systemd timer, not a crontab."
+    condition     = strcontains(local.user_data, "\"reconcile_seconds\":3600") && strcontains(local.user_data, "systemctl enable --now artificien-notebook-sync.service") && !strcontains(local.user_data, "OnUnitActiveSec") && !strcontains(local.user_data, "crontab")
+    error_message = "The buckets must reach the folders through the event-driven agent (a systemd service) with an hourly reconcile; no timer, no crontab."
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "\"queue_url\":\"https://sqs.us-east-1.amazonaws.com/123456789012/artificien-test-notebook-sync\"")
+    error_message = "The agent must long-poll the given queue."
+  }
+
+  assert {
+    condition     = aws_instance.this.user_data_base64 == base64gzip(local.user_data)
+    error_message = "The host must boot the gzip-compressed script (EC2 takes at most 16 KB of user data)."
+  }
+
+  assert {
+    # base64 of at most 15 KB: EC2's 16 KB limit with a margin
+    condition     = length(local.user_data_gzip_base64) <= ceil(15 * 1024 / 3) * 4
+    error_message = "The compressed user data must stay under EC2's 16 KB limit, with 1 KB to spare."
   }
 
   assert {
@@ -228,6 +254,10 @@ run "instance_role_reads_exactly_two_buckets_and_one_secret" {
         actions   = ["s3:GetObject"]
         resources = ["arn:aws:s3:::artificien-test-sample-data/*", "arn:aws:s3:::artificien-test-tutorials/*"]
       }
+      ReceiveNotebookSyncEvents = {
+        actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage"]
+        resources = ["arn:aws:sqs:us-east-1:123456789012:artificien-test-notebook-sync"]
+      }
       ReadOAuthClientSecret = {
         actions   = ["secretsmanager:GetSecretValue"]
         resources = ["arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-test/jupyterhub/oauth-client-secret-AbCdEf"]
@@ -237,7 +267,7 @@ run "instance_role_reads_exactly_two_buckets_and_one_secret" {
         resources = [var.kms_key_arn]
       }
     }
-    error_message = "The host role must read exactly the two buckets and the one secret, and nothing else."
+    error_message = "The host role must read exactly the two buckets, receive/delete on their event queue and read the one secret, and nothing else."
   }
 
   assert {
@@ -301,14 +331,38 @@ run "no_packages_means_no_pip_install" {
   command = apply
 
   variables {
-    user_packages         = []
-    admin_users           = []
-    sync_interval_minutes = 15
+    user_packages              = []
+    admin_users                = []
+    reconcile_interval_minutes = 15
   }
 
   assert {
-    condition     = !strcontains(local.user_data, "pip install") && !strcontains(local.user_data, "users.admin") && strcontains(local.user_data, "OnUnitActiveSec=15min")
-    error_message = "Empty lists render nothing; the interval follows the variable."
+    condition     = !strcontains(local.user_data, "/opt/tljh/user/bin/pip install") && !strcontains(local.user_data, "users.admin") && strcontains(local.user_data, "\"reconcile_seconds\":900")
+    error_message = "Empty lists render nothing; the reconcile interval follows the variable."
+  }
+}
+
+run "the_tutorials_kernel_is_pinned_in_one_variable" {
+  command = apply
+
+  variables {
+    tutorials_kernel = {
+      packages = ["syft==0.2.9", "ipykernel==5.5.6"]
+    }
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "-m pip install --no-cache-dir 'syft==0.2.9' 'ipykernel==5.5.6'") && strcontains(local.user_data, "'python=3.8' 'pip=24.0'") && strcontains(local.user_data, "--display-name 'Artificien (PySyft 0.2.9)'")
+    error_message = "The kernel's packages, Python and pip come from the one variable."
+  }
+}
+
+run "notebooks_get_the_platform_config" {
+  command = apply
+
+  assert {
+    condition     = strcontains(local.user_data, jsonencode({ region = "us-east-1", user_pool_id = "us-east-1_AbCdEf123", web_client_id = "7webclientidabcdefghijklmn", orchestration_url = "https://orchestration.test.artificien.example", api_url = "https://abc123.execute-api.us-east-1.amazonaws.com" }))
+    error_message = "config.json must hold exactly the region, the pool and web client ids and the two URLs."
   }
 }
 
@@ -320,6 +374,58 @@ run "rejects_shell_metacharacters_in_packages" {
   }
 
   expect_failures = [var.user_packages]
+}
+
+run "rejects_unpinned_kernel_packages" {
+  command = plan
+
+  variables {
+    tutorials_kernel = {
+      packages = ["syft", "ipykernel==5.5.6"]
+    }
+  }
+
+  expect_failures = [var.tutorials_kernel]
+}
+
+run "rejects_a_kernel_without_ipykernel" {
+  command = plan
+
+  variables {
+    tutorials_kernel = {
+      packages = ["syft==0.2.9"]
+    }
+  }
+
+  expect_failures = [var.tutorials_kernel]
+}
+
+run "rejects_a_queue_url_of_another_queue" {
+  command = plan
+
+  variables {
+    notebook_sync = {
+      queue_url = "https://sqs.us-east-1.amazonaws.com/123456789012/someone-elses-queue"
+      queue_arn = "arn:aws:sqs:us-east-1:123456789012:artificien-test-notebook-sync"
+    }
+  }
+
+  expect_failures = [var.notebook_sync]
+}
+
+run "rejects_quotes_in_platform_urls" {
+  command = plan
+
+  variables {
+    platform = {
+      user_pool_id      = "us-east-1_AbCdEf123"
+      web_client_id     = "7webclientidabcdefghijklmn"
+      orchestration_url = "https://x.example/'; rm -rf /"
+      api_url           = "https://abc123.execute-api.us-east-1.amazonaws.com"
+    }
+  }
+
+  expect_failures = [var.platform]
 }
 
 run "rejects_quotes_in_admin_users" {
