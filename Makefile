@@ -45,10 +45,13 @@ plan: $(STAMP) ## plan ENV into build/ENV.tfplan (starts the emulator for local)
 apply: plan ## plan then apply ENV (default: the whole platform on the local emulator)
 	$(CLI) apply --env $(ENV)
 	@if [ "$(ENV)" = local ]; then $(CLI) local triggers --background; fi
+	@# the notebook sync agent: registered apps' samples appear in build/local/notebooks/
+	@if [ "$(ENV)" = local ]; then $(BIN)/python -m artificien_infra.notebook_sync_local start; fi
 	$(CLI) outputs --env $(ENV)
 
 destroy: $(STAMP) ## destroy everything in ENV
-	@if [ "$(ENV)" = local ]; then $(CLI) local up; $(CLI) local triggers --stop; fi
+	@if [ "$(ENV)" = local ]; then $(CLI) local up; $(CLI) local triggers --stop; \
+	  $(BIN)/python -m artificien_infra.notebook_sync_local stop; fi
 	$(CLI) destroy --env $(ENV)
 
 outputs: $(STAMP) ## print the Terraform outputs of ENV
