@@ -213,16 +213,23 @@ class NodeManager:
 
     # down, status, list ---------------------------------------------------------------------------
 
-    def down(self, app_id: str) -> NodeStatus:
-        """Clear the app's item, then remove its node. Unknown app: error, nothing touched."""
+    def _lookup(
+        self, app_id: str, unknown_note: str = ""
+    ) -> tuple[str, dict[str, Any] | None, NodeResources]:
+        """The app's slug, item and node; :class:`UnknownAppError` when it has neither."""
         slug = slugify(app_id)
         item = self.claims.get(app_id)
         found = self.find(slug)
         self._check_owner(found, app_id)
         if item is None and found.empty:
             raise UnknownAppError(
-                f"unknown app '{app_id}': no dataset item and no node; nothing was touched"
+                f"unknown app '{app_id}': no dataset item and no node{unknown_note}"
             )
+        return slug, item, found
+
+    def down(self, app_id: str) -> NodeStatus:
+        """Clear the app's item, then remove its node. Unknown app: error, nothing touched."""
+        slug, item, found = self._lookup(app_id, "; nothing was touched")
         changed: list[str] = []
         has_node, node_url = claim_of(item)
         if item is not None and (has_node or node_url is not None):
@@ -261,13 +268,7 @@ class NodeManager:
 
     def status(self, app_id: str) -> NodeStatus:
         """What exists for the app, and what its dataset item says."""
-        slug = slugify(app_id)
-        item = self.claims.get(app_id)
-        found = self.find(slug)
-        self._check_owner(found, app_id)
-        if item is None and found.empty:
-            raise UnknownAppError(f"unknown app '{app_id}': no dataset item and no node")
-        return self._status(app_id, slug, item, found)
+        return self._status(app_id, *self._lookup(app_id))
 
     def list(self) -> list[NodeStatus]:
         """Every node of the environment with its dataset item's claim, sorted by slug."""

@@ -47,38 +47,32 @@ class ClaimStore:
         )
         return response.get("Item")
 
-    def set(self, app_id: str, url: str) -> None:
-        """Record the node on the item; :class:`UnknownAppError` when the item is gone."""
+    def _update(self, app_id: str, expression: str, values: dict[str, Any]) -> bool:
+        """Apply ``expression`` to the item if it exists; False when it does not."""
         try:
             self._dynamodb.update_item(
                 TableName=self.table_name,
                 Key={DATASET_KEY: {"S": app_id}},
-                UpdateExpression="SET hasNode = :t, nodeURL = :u",
+                UpdateExpression=expression,
                 ConditionExpression="attribute_exists(#k)",
                 ExpressionAttributeNames={"#k": DATASET_KEY},
-                ExpressionAttributeValues={":t": {"BOOL": True}, ":u": {"S": url}},
-            )
-        except ClientError as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                raise UnknownAppError(f"dataset item '{app_id}' disappeared during up") from exc
-            raise
-
-    def clear(self, app_id: str) -> bool:
-        """Set hasNode=false and drop nodeURL if the item exists; False when it does not."""
-        try:
-            self._dynamodb.update_item(
-                TableName=self.table_name,
-                Key={DATASET_KEY: {"S": app_id}},
-                UpdateExpression="SET hasNode = :f REMOVE nodeURL",
-                ConditionExpression="attribute_exists(#k)",
-                ExpressionAttributeNames={"#k": DATASET_KEY},
-                ExpressionAttributeValues={":f": {"BOOL": False}},
+                ExpressionAttributeValues=values,
             )
         except ClientError as exc:
             if error_code(exc) == "ConditionalCheckFailedException":
                 return False
             raise
         return True
+
+    def set(self, app_id: str, url: str) -> None:
+        """Record the node on the item; :class:`UnknownAppError` when the item is gone."""
+        values = {":t": {"BOOL": True}, ":u": {"S": url}}
+        if not self._update(app_id, "SET hasNode = :t, nodeURL = :u", values):
+            raise UnknownAppError(f"dataset item '{app_id}' disappeared during up")
+
+    def clear(self, app_id: str) -> bool:
+        """Set hasNode=false and drop nodeURL if the item exists; False when it does not."""
+        return self._update(app_id, "SET hasNode = :f REMOVE nodeURL", {":f": {"BOOL": False}})
 
     def claiming(self) -> Iterator[dict[str, Any]]:
         """Every item that claims a node (hasNode true or a nodeURL)."""
