@@ -100,12 +100,22 @@ locals {
       ]
     },
     {
-      # The per-app copies of the template (a service cannot set NODE_ID per service). These
-      # actions accept no resource ARN.
+      # The per-app copies of the template (a service cannot set NODE_ID per service): only into
+      # the per-app families, and only tagged as the node manager's.
+      sid       = "RegisterPygridAppTaskDefinitions"
+      actions   = ["ecs:RegisterTaskDefinition"]
+      resources = [local.node_task_definitions]
+      conditions = [
+        { test = "StringEquals", variable = "aws:RequestTag/managed_by", values = ["artificien-node-manager"] },
+        { test = "StringEquals", variable = "aws:RequestTag/environment", values = [var.environment] },
+      ]
+    },
+    {
+      # These actions accept no resource ARN.
       sid = "PygridAppTaskDefinitions"
       actions = [
-        "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition",
-        "ecs:ListTaskDefinitions", "ecs:ListTaskDefinitionFamilies",
+        "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions",
+        "ecs:ListTaskDefinitionFamilies",
       ]
       resources  = ["*"]
       conditions = []

@@ -104,6 +104,7 @@ run "policy_holds_exactly_the_node_manager_statements" {
       "StopPygridNodes",
       "TagPygridNodesOnCreate",
       "ListPygridNodes",
+      "RegisterPygridAppTaskDefinitions",
       "PygridAppTaskDefinitions",
       "DeletePygridAppTaskDefinitions",
       "TagPygridAppTaskDefinitionsOnCreate",
@@ -121,7 +122,7 @@ run "policy_holds_exactly_the_node_manager_statements" {
   assert {
     condition = alltrue(flatten([
       for s in local.policy_statements : [
-        for a in s.actions : contains(["ecs:ListServices", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTags", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "ecs:ListTaskDefinitionFamilies"], a)
+        for a in s.actions : contains(["ecs:ListServices", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTags", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "ecs:ListTaskDefinitionFamilies"], a)
       ] if contains(s.resources, "*")
     ]))
     error_message = "only actions without resource-level permissions may use *"
@@ -167,6 +168,19 @@ run "nodes_only_in_this_cluster_from_the_per_app_families" {
       ]
     ])) && !startswith("artificien-test-orchestration", var.service_prefix)
     error_message = "service permissions must cover only the nodes' services, never the orchestration node's"
+  }
+
+  assert {
+    condition = one([for s in local.policy_statements : s if s.sid == "RegisterPygridAppTaskDefinitions"]) == {
+      sid       = "RegisterPygridAppTaskDefinitions"
+      actions   = ["ecs:RegisterTaskDefinition"]
+      resources = ["arn:aws:ecs:us-east-1:111122223333:task-definition/artificien-test-pygrid-node-*:*"]
+      conditions = [
+        { test = "StringEquals", variable = "aws:RequestTag/managed_by", values = ["artificien-node-manager"] },
+        { test = "StringEquals", variable = "aws:RequestTag/environment", values = ["test"] },
+      ]
+    }
+    error_message = "task definitions may be registered only in the per-app families, tagged as this environment's node manager"
   }
 
   assert {
