@@ -1,8 +1,8 @@
 """Run every benchmark: ``python -m benchmarks``."""
 
-from benchmarks import packaging, sample_data
+from benchmarks import lambdas, packaging, sample_data
 
-BENCHMARKS = [packaging.main, sample_data.main]
+BENCHMARKS = [packaging.main, lambdas.main, sample_data.main]
 
 
 def main() -> None:
