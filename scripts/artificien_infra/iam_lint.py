@@ -53,10 +53,16 @@ class Document:
     attribute: str
     policy: dict[str, Any]
     trust_resource: str | None = None  # set for role trust policies
+    # the same document read back elsewhere (a role's inline_policy, a bucket's policy)
+    also: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         return f"{self.address} {self.attribute}"
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.also)
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,11 @@ class Finding:
     issue: str
     severity: str
     detail: str
+    also: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.document, *self.also)
 
     def __str__(self) -> str:
         return f"{self.issue} ({self.severity}) in {self.document}: {self.detail}"
@@ -80,7 +91,7 @@ class Waiver:
     def covers(self, finding: Finding) -> bool:
         return (
             finding.issue == self.issue
-            and fnmatch.fnmatchcase(finding.document, self.document)
+            and any(fnmatch.fnmatchcase(label, self.document) for label in finding.labels)
             and fnmatch.fnmatchcase(finding.detail, self.detail)
         )
 
@@ -145,16 +156,30 @@ def read_plan(path: Path) -> dict[str, Any]:
 
 
 def documents(plan: Mapping[str, Any]) -> list[Document]:
-    """Every policy document in the plan's planned values, in address order."""
-    found: list[Document] = []
+    """Every distinct policy document in the plan's planned values, in address order.
+
+    A document the plan shows twice (an ``aws_iam_role_policy`` and its role's
+    ``inline_policy``, an ``aws_s3_bucket_policy`` and its bucket's ``policy``) is linted once,
+    under the dedicated ``*_policy`` resource, with the other places in ``also``.
+    """
+    found: dict[str, list[tuple[str, str, str, dict[str, Any], str | None]]] = {}
     for resource in _resources(plan.get("planned_values", {}).get("root_module", {})):
         values = resource.get("values") or {}
         for attribute, policy in _policies(values, ""):
             trust = None
             if resource.get("type") == "aws_iam_role" and attribute == "assume_role_policy":
                 trust = values.get("arn") or f"arn:aws:iam::*:role/{values.get('name') or '*'}"
-            found.append(Document(resource["address"], attribute, policy, trust))
-    return sorted(found, key=lambda d: d.label)
+            key = json.dumps([policy, trust], sort_keys=True)
+            found.setdefault(key, []).append(
+                (resource.get("type", ""), resource["address"], attribute, policy, trust)
+            )
+    unique = []
+    for places in found.values():
+        places.sort(key=lambda p: (not p[0].endswith("_policy"), f"{p[1]} {p[2]}"))
+        _, address, attribute, policy, trust = places[0]
+        also = tuple(f"{p[1]} {p[2]}" for p in places[1:])
+        unique.append(Document(address, attribute, policy, trust, also))
+    return sorted(unique, key=lambda d: d.label)
 
 
 def unknown_documents(plan: Mapping[str, Any]) -> list[str]:
@@ -238,14 +263,16 @@ def parliament_findings(document: Document) -> list[Finding]:
     except ImportError:
         raise LintError("parliament is not installed: run `make setup`") from None
     policy = parliament.analyze_policy_string(json.dumps(as_linted(document)))
-    findings = []
+    findings: dict[tuple[str, str], Finding] = {}
     for raw in policy.findings:
         severity = parliament.config.get(raw.issue, {}).get("severity", "HIGH")
         if SEVERITIES.index(severity) < SEVERITIES.index(MINIMUM_SEVERITY):
             continue
         detail = raw.detail if isinstance(raw.detail, str) else json.dumps(raw.detail, default=str)
-        findings.append(Finding(document.label, raw.issue, severity, detail or ""))
-    return findings
+        # parliament repeats a finding for every action a wildcard expands to: report it once
+        finding = Finding(document.label, raw.issue, severity, detail or "", document.also)
+        findings.setdefault((finding.issue, finding.detail), finding)
+    return list(findings.values())
 
 
 def lint(plan: Mapping[str, Any], waivers: list[Waiver], analyze=parliament_findings) -> Report:

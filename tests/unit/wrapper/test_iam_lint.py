@@ -56,7 +56,7 @@ def _role_plan(policy=GOOD):
         arn=ROLE_ARN,
         name="artificien-local-website-authenticated",
         assume_role_policy=json.dumps(TRUST),
-        inline_policy=[{"name": "x", "policy": json.dumps(GOOD)}],
+        inline_policy=[{"name": "website-dynamodb", "policy": json.dumps(policy)}],
         description='{"not": "a policy"}',
     )
     policy_resource = _resource(
@@ -70,16 +70,42 @@ def _role_plan(policy=GOOD):
 
 def test_documents_are_found_at_any_depth_and_trust_policies_get_their_role():
     found = iam_lint.documents(_role_plan())
-    assert [d.label for d in found] == [
-        "module.cognito.aws_iam_role.authenticated assume_role_policy",
-        "module.cognito.aws_iam_role.authenticated inline_policy[0].policy",
-        "module.cognito.aws_iam_role_policy.authenticated policy",
+    # the role's inline_policy is the role policy read back: one document, two places
+    assert [(d.label, d.also) for d in found] == [
+        ("module.cognito.aws_iam_role.authenticated assume_role_policy", ()),
+        (
+            "module.cognito.aws_iam_role_policy.authenticated policy",
+            ("module.cognito.aws_iam_role.authenticated inline_policy[0].policy",),
+        ),
     ]
     trust = found[0]
     assert trust.trust_resource == ROLE_ARN
     assert iam_lint.as_linted(trust)["Statement"][0]["Resource"] == ROLE_ARN
-    assert found[2].trust_resource is None
-    assert iam_lint.as_linted(found[2]) == GOOD
+    assert found[1].trust_resource is None
+    assert iam_lint.as_linted(found[1]) == GOOD
+
+
+def test_a_finding_repeated_per_expanded_action_is_reported_once():
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "TlsOnly",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}},
+            }
+        ],
+    }
+    document = iam_lint.Document("aws_s3_bucket_policy.b", "policy", deny)
+    details = [(f.issue, f.detail) for f in iam_lint.parliament_findings(document)]
+    assert len(details) == len(set(details))
+    assert (
+        "MISMATCHED_TYPE",
+        "Type mismatch: s3:TlsVersion requires a value of type Numeric but given ['1.2']",
+    ) in details
 
 
 def test_policies_known_only_after_apply_are_listed():
@@ -119,7 +145,7 @@ def test_the_website_trust_needs_exactly_its_reasoned_exception():
     ]
     # AND the repository's exceptions file covers them, and nothing else is found
     clean = iam_lint.lint(_role_plan(), REPOSITORY_WAIVERS)
-    assert clean.documents == 3
+    assert clean.documents == 2
     assert clean.findings == []
     assert len(clean.waived) == 2
     assert clean.ok
@@ -150,6 +176,12 @@ def test_an_exception_covers_only_its_issue_and_documents():
     report = iam_lint.lint(_role_plan(typo), [*REPOSITORY_WAIVERS, waiver])
     assert report.findings == []
     assert [w for _, w in report.waived].count(waiver) == 1
+
+    # a pattern naming the place the document is read back also covers it
+    mirror = iam_lint.Waiver(
+        "UNKNOWN_ACTION", "*aws_iam_role.authenticated inline_policy*", "x" * 20
+    )
+    assert iam_lint.lint(_role_plan(typo), [*REPOSITORY_WAIVERS, mirror]).findings == []
 
     elsewhere = iam_lint.Waiver("UNKNOWN_ACTION", "module.other.*", "a made-up action, elsewhere")
     findings = iam_lint.lint(_role_plan(typo), [*REPOSITORY_WAIVERS, elsewhere]).findings
@@ -204,7 +236,7 @@ def test_check_iam_lints_the_named_plan(ctx):
     [result] = checks.check_iam(ctx, "local")
     assert result.name == "iam local"
     assert result.ok
-    assert result.counts["documents"] == 3
+    assert result.counts["documents"] == 2
 
 
 def test_check_iam_fails_on_a_missing_plan_an_unreadable_one_and_a_finding(ctx):
