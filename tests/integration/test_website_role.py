@@ -14,14 +14,18 @@ web_client_id, user_table_name, model_table_name, dataset_table_name, kms_key_ar
 
 import json
 import uuid
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
+from artificien_infra import iam_lint
 from dynamodb_requests import dynamodb_request
 from iam_eval import Request, covers, evaluate
 
 pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PASSWORD = "Correct-Horse-9-Battery"
 WRITES = (
@@ -290,7 +294,15 @@ def test_a_new_email_takes_effect_only_once_verified(deployed):
 
 
 def test_every_policy_document_of_the_deployed_plan_passes_parliament(deployed):
-    # the suite's re-plan after apply left build/local.tfplan.json with every document known
+    # GIVEN the suite's re-plan after apply: build/local.tfplan.json with every document known
+    plan = iam_lint.read_plan(Path(deployed.env_vars["ARTIFICIEN_BUILD_DIR"]) / "local.tfplan.json")
+    waivers = iam_lint.load_waivers(ROOT / iam_lint.EXCEPTIONS_FILE)
+    # WHEN parliament lints them THEN every finding is a reasoned exception
+    report = iam_lint.lint(plan, waivers)
+    assert report.unknown == []
+    assert report.documents >= 20
+    assert report.findings == [], "\n".join(map(str, report.findings))
+    # AND the gate, as `check` runs it, agrees
     result = deployed.cli("check", "--only", "iam", "--plan-env", "local")
     assert result.returncode == 0, result.stderr[-6000:]
     assert "iam local" in result.stderr
