@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from artificien_infra.files import write_atomic
+from artificien_infra.packaging import SHARED_PACKAGES
 
 LAMBDAS_DIR = Path(__file__).resolve().parents[2] / "lambdas"
 
@@ -33,6 +34,11 @@ def import_lambda_module(dotted: str, lambdas_dir: Path = LAMBDAS_DIR) -> Module
     the one in ``lambdas_dir``; a different module of the same name is an error, not a silent swap.
     """
     package_name = dotted.split(".", 1)[0]
+    # A function's zip carries the shared packages beside its own (``from shared import ...``);
+    # load them the same way first.
+    for shared in SHARED_PACKAGES:
+        if shared != package_name and (lambdas_dir / shared / "__init__.py").is_file():
+            import_lambda_module(shared, lambdas_dir)
     package_dir = (lambdas_dir / package_name).resolve()
     init = package_dir / "__init__.py"
     loaded = sys.modules.get(package_name)

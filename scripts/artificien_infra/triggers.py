@@ -135,8 +135,6 @@ def load_handler(environment: Mapping[str, str]) -> Callable[[Any, Any], Any]:
 
     Nothing of this process's ``os.environ`` is swapped or read by the function.
     """
-    # The function's zip holds ``shared`` next to ``sample_data``; loaded by path the same way.
-    import_lambda_module("shared")
     module = import_lambda_module("sample_data.handler")
     deps = module.build(dict(environment))
 
