@@ -2,11 +2,15 @@
 
 Root outputs used: jupyterhub_instance_id, jupyterhub_security_group_id, jupyterhub_role_name,
 jupyterhub_client_secret_arn, jupyterhub_url, sample_data_bucket_name, sample_data_bucket_arn,
-tutorials_bucket_name, tutorials_bucket_arn, user_pool_id, jupyterhub_client_id.
+tutorials_bucket_name, tutorials_bucket_arn, user_pool_id, jupyterhub_client_id, region,
+notebook_sync_queue_url, notebook_sync_queue_arn, dataset_table_name, web_client_id.
 """
 
 import base64
+import gzip
 import json
+import threading
+import uuid
 
 import pytest
 
@@ -27,7 +31,10 @@ def user_data(deployed, instance) -> str:
     attribute = deployed.client("ec2").describe_instance_attribute(
         InstanceId=instance["InstanceId"], Attribute="userData"
     )
-    return base64.b64decode(attribute["UserData"]["Value"]).decode()
+    raw = base64.b64decode(attribute["UserData"]["Value"])
+    # the module ships the script gzip-compressed (EC2's 16 KB limit); cloud-init unpacks it
+    assert raw[:2] == b"\x1f\x8b"
+    return gzip.decompress(raw).decode()
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +137,74 @@ def test_instance_role_reads_only_the_two_buckets_and_the_secret(deployed):
         deployed.outputs["jupyterhub_client_secret_arn"]
     ]
     assert statements["ReadOAuthClientSecret"]["Action"] == ["secretsmanager:GetSecretValue"]
+
+
+def test_instance_role_only_receives_and_deletes_the_notebook_sync_events(deployed):
+    # GIVEN the host role's policy
+    document = deployed.client("iam").get_role_policy(
+        RoleName=deployed.outputs["jupyterhub_role_name"], PolicyName="jupyterhub-host"
+    )["PolicyDocument"]
+    if isinstance(document, str):
+        document = json.loads(document)
+    statements = {s["Sid"]: s for s in document["Statement"]}
+
+    # THEN on the queue it may receive and delete, nothing more, and on no other queue
+    queue = statements["ReceiveNotebookSyncEvents"]
+    assert sorted(queue["Action"]) == ["sqs:DeleteMessage", "sqs:ReceiveMessage"]
+    assert queue["Resource"] == [deployed.outputs["notebook_sync_queue_arn"]]
+    others = [s for sid, s in statements.items() if sid != "ReceiveNotebookSyncEvents"]
+    assert not any("sqs:" in json.dumps(s["Action"]) for s in others)
+
+
+def test_user_data_runs_the_agent_on_the_queue_and_writes_the_platform_config(deployed, user_data):
+    # GIVEN the script the host booted with
+    # THEN its agent reads the deployed queue, and notebooks learn the deployed ids
+    assert f'"queue_url":"{deployed.outputs["notebook_sync_queue_url"]}"' in user_data
+    assert f'"user_pool_id":"{deployed.outputs["user_pool_id"]}"' in user_data
+    assert f'"web_client_id":"{deployed.outputs["web_client_id"]}"' in user_data
+    assert "systemctl enable --now artificien-notebook-sync.service" in user_data
+
+
+def test_a_registered_app_reaches_the_notebook_folder(deployed, monkeypatch, tmp_path):
+    # GIVEN the notebook sync agent, set up as `make apply` sets it up, writing under tmp_path
+    from notebook_sync.cli import build_agent, clients
+    from notebook_sync.config import parse
+
+    from artificien_infra import notebook_sync_local, triggers
+
+    notebooks = tmp_path / "notebooks"
+    settings = notebook_sync_local.agent_settings(
+        deployed.outputs, deployed.endpoint_url, notebooks
+    )
+    config = parse({**settings, "wait_seconds": 1})
+    sqs, s3 = clients(config, aws_access_key_id="test", aws_secret_access_key="test")
+    agent = build_agent(config, sqs, s3)
+    assert agent.reconcile()
+
+    # WHEN an app is registered and the local trigger runner writes its sample
+    dataset_id = f"Notebook App {uuid.uuid4().hex[:8]}"
+    deployed.client("dynamodb").put_item(
+        TableName=deployed.outputs["dataset_table_name"],
+        Item={
+            "dataset_id": {"S": dataset_id},
+            "attributes": {"L": [{"S": "steps"}]},
+            "attributeTypes": {"L": [{"S": "N"}]},
+            "attributeRangeMins": {"L": [{"S": "0"}]},
+            "attributeRangeMaxes": {"L": [{"S": "100"}]},
+        },
+    )
+    for key, value in deployed.aws_env.items():
+        monkeypatch.setenv(key, value)
+    stop = threading.Event()
+    stop.set()
+    triggers.run(deployed.outputs, deployed.endpoint_url, None, stop, 0.1)
+
+    # THEN the bucket's event brings the CSV into the notebook folder, byte for byte
+    target = notebooks / "sample_data" / f"{dataset_id}.csv"
+    for _ in range(20):
+        if target.exists():
+            break
+        agent.poll_once()
+    expected = s3.get_object(Bucket=deployed.outputs["sample_data_bucket_name"], Key=target.name)
+    assert target.read_bytes() == expected["Body"].read()
+    assert target.read_text().splitlines()[0] == "steps"

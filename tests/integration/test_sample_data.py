@@ -144,3 +144,31 @@ def test_data_buckets_are_private_versioned_and_kms_encrypted(deployed, output):
         s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
         for s in policy["Statement"]
     )
+
+
+def test_the_default_dataset_exists_and_gets_the_tutorials_sample(deployed, monkeypatch):
+    # GIVEN the applied platform: it registers Artificien-Health itself
+    item = deployed.client("dynamodb").get_item(
+        TableName=deployed.outputs["dataset_table_name"],
+        Key={"dataset_id": {"S": "Artificien-Health"}},
+    )["Item"]
+    columns = ["Age", "Sex", "Body Mass Index", "Weekly Step Count"]
+    assert [a["S"] for a in item["attributes"]["L"]] == columns
+    assert deployed.outputs["default_dataset_id"] == "Artificien-Health"
+
+    # WHEN the local trigger runner delivers the stream (make apply starts it)
+    _one_pass(deployed, monkeypatch)
+
+    # THEN the tutorials' CSV is in the sample-data bucket, with their columns and plausible values
+    body = deployed.client("s3").get_object(
+        Bucket=deployed.outputs["sample_data_bucket_name"], Key="Artificien-Health.csv"
+    )["Body"]
+    table = list(csv.reader(io.StringIO(body.read().decode(), newline="")))
+    assert table[0] == columns
+    environment = deployed.outputs["sample_data_environment"]
+    assert len(table) == 1 + int(environment["DEFAULT_SAMPLE_ROWS"])
+    for age, sex, bmi, steps in table[1:]:
+        assert 18 <= int(age) <= 90
+        assert sex in {"0", "1"}
+        assert 16 <= int(bmi) <= 45
+        assert 7000 <= int(steps) <= 140000
