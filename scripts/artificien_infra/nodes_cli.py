@@ -138,9 +138,7 @@ def run_deployed_locally(env: str, function_name: str, region: str, event: Any) 
         get_remaining_time_in_millis=lambda: int((deadline - time.monotonic()) * 1000),
     )
     handler = import_lambda_module("node_manager.handler")
-    # The function logs JSON to stdout (CloudWatch on AWS); here stdout carries the result.
-    with contextlib.redirect_stdout(sys.stderr):
-        answer = handler.handle(handler.build(environ), event, context)
+    answer = handler.handle(handler.build(environ), event, context)
     return json.loads(json.dumps(answer))  # exactly what an invocation would have returned
 
 
@@ -212,9 +210,12 @@ def _run(action: Callable[[], Any]) -> Any:
 
 def _execute(env: str, request: Any, remote: bool, **manager_options: Any) -> Any:
     """The request's result as JSON values, from this process or from the deployed function."""
-    if remote:
-        return _run(lambda: _remote(env, request))
-    return _run(lambda: _logic.perform(_manager(env, **manager_options), request))
+    # The node manager logs JSON to stdout (CloudWatch, in Lambda) once its handler is loaded;
+    # here stdout carries only the result.
+    with contextlib.redirect_stdout(sys.stderr):
+        if remote:
+            return _run(lambda: _remote(env, request))
+        return _run(lambda: _logic.perform(_manager(env, **manager_options), request))
 
 
 env_option = click.option(

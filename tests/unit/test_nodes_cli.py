@@ -376,3 +376,20 @@ def test_remote_refusal_on_aws_exits_1(cli: dict[str, Any], aws_lambda: Any) -> 
     result = run("up", "--env", "dev", "--remote", "--no-wait", "a")
     assert result.exit_code == 1
     assert "both map to the host name" in result.stderr
+
+
+def test_the_managers_json_logs_never_reach_stdout(
+    cli: dict[str, Any], deployed_function: dict[str, Any]
+) -> None:
+    # GIVEN the function's handler loaded in this process (its logger writes JSON to stdout)
+    from node_manager import handler
+
+    assert handler.LOGGER.name == "node_manager"
+    # WHEN nodes run in-process and through the function
+    for args in (["--no-wait", APP], ["--no-wait", "--remote", APP]):
+        result = run("up", "--env", "local", *args)
+        # THEN stdout is the one JSON result, and the log lines went to stderr
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["url"] == "http://artificien-health.nodes.example.com"
+    logged = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert "request answered" in [line["message"] for line in logged]
