@@ -1,8 +1,9 @@
 """Run every benchmark: ``python -m benchmarks``."""
 
-from benchmarks import lambdas, packaging, sample_data
+from benchmarks import lambdas, notebook_sync, packaging, sample_data
 
-BENCHMARKS = [packaging.main, lambdas.main, sample_data.main]
+# notebook_sync measures the applied local platform and says so when there is none
+BENCHMARKS = [packaging.main, lambdas.main, sample_data.main, notebook_sync.main]
 
 
 def main() -> None:
