@@ -4,7 +4,7 @@ Registers ``REGISTRATIONS`` apps one after another, each as the website writes i
 dataset table, and times how long until ``build/local/notebooks/sample_data/<dataset_id>.csv``
 exists (the trigger runner writes the sample, S3 notifies the queue, the agent copies it). Prints
 p50 and the worst time, against the seed's 30 minutes. Afterwards each app's item and sample are
-deleted again (the agent removes the copies).
+deleted again, and a reconcile (SIGHUP to the agent) removes the copies.
 
 Needs the platform applied with ``make apply`` (its trigger runner and notebook sync helper
 running); otherwise it says so and measures nothing. ``ARTIFICIEN_LOCAL_PORT`` and
@@ -14,6 +14,8 @@ running); otherwise it says so and measures nothing. ``ARTIFICIEN_LOCAL_PORT`` a
 
 from __future__ import annotations
 
+import os
+import signal
 import statistics
 import time
 import uuid
@@ -23,6 +25,7 @@ from rich.console import Console
 
 from artificien_infra import deploy, local, notebook_sync_local
 from artificien_infra.config import LOCAL, ConfigError, Context
+from artificien_infra.terraform import TerraformError
 
 console = Console(highlight=False)
 
@@ -78,6 +81,11 @@ def measure(ctx: Context, registrations: int = REGISTRATIONS) -> list[float] | N
         times.append(elapsed if arrived else float("inf"))
         dynamodb.delete_item(TableName=table, Key={"dataset_id": {"S": dataset_id}})
         s3.delete_object(Bucket=bucket, Key=f"{dataset_id}.csv")
+    # The emulator sends no event for a delete marker (the buckets are versioned): ask the agent
+    # for a reconcile (SIGHUP), which removes the copies now instead of within the hour.
+    agent = local.running(ctx, notebook_sync_local.NAME)
+    if agent is not None:
+        os.kill(agent.pid, signal.SIGHUP)
     return times
 
 
@@ -100,8 +108,8 @@ def main() -> None:
     try:
         ctx = Context.create()
         times = measure(ctx)
-    except ConfigError as error:
-        console.print(f"notebook sync: skipped ({error})")
+    except (ConfigError, TerraformError) as error:
+        console.print(f"notebook sync: skipped ({str(error).splitlines()[0]})")
         return
     if times is not None:
         console.print(report(times))
