@@ -117,7 +117,7 @@ output "tutorials_bucket_arn" {
 }
 
 output "models_bucket_name" {
-  description = "Trained-models bucket (<owner>/<model_id>/<version>.pkl)."
+  description = "Trained-models bucket (<owner_name>/<model_id>-<version>.pkl)."
   value       = module.storage.models_bucket_name
 }
 

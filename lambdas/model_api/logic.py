@@ -143,7 +143,12 @@ def newest_first(models: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def artifact_key(model: dict[str, Any]) -> str | None:
-    """`<owner_name>/<model_id>/<version>.pkl`, or None when a part is absent or unsafe."""
+    """`<owner_name>/<model_id>-<version>.pkl`, or None when a part is absent or unsafe.
+
+    That is the key the orchestration node uploads a trained model to (SCHEMAS.md). The owner is
+    a key segment of its own, so no item can name another owner's object; within one owner,
+    model `a` version `b-c` and model `a-b` version `c` share a key, as they do in the node.
+    """
     parts = [model.get("owner_name"), model.get("model_id"), model.get("version")]
     text_parts: list[str] = []
     for part in parts:
@@ -153,7 +158,7 @@ def artifact_key(model: dict[str, Any]) -> str | None:
             return None
         text_parts.append(part)
     owner, model_id, version = text_parts
-    return f"{owner}/{model_id}/{version}.pkl"
+    return f"{owner}/{model_id}-{version}.pkl"
 
 
 def list_models(store: ModelStore, caller: str) -> dict[str, Any]:

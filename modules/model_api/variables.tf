@@ -62,7 +62,7 @@ variable "model_table" {
 }
 
 variable "models_bucket" {
-  description = "The bucket holding trained models as <owner_name>/<model_id>/<version>.pkl (modules/storage)."
+  description = "The bucket holding trained models as <owner_name>/<model_id>-<version>.pkl (modules/storage)."
   type = object({
     name = string
     arn  = string

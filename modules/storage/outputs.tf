@@ -19,7 +19,7 @@ output "tutorials_bucket_arn" {
 }
 
 output "models_bucket_name" {
-  description = "Name of the trained-models bucket (<owner_name>/<model_id>/<version>.pkl)."
+  description = "Name of the trained-models bucket (<owner_name>/<model_id>-<version>.pkl)."
   value       = aws_s3_bucket.this["models"].id
 }
 

@@ -119,7 +119,7 @@ def test_the_owner_downloads_the_trained_weights_through_the_presigned_url(
     _put_model(deployed, model_id, owner, "20240315", version="3")
     deployed.client("s3").put_object(
         Bucket=deployed.outputs["models_bucket_name"],
-        Key=f"{owner}/{model_id}/3.pkl",
+        Key=f"{owner}/{model_id}-3.pkl",  # the orchestration node's layout
         Body=weights,
     )
 

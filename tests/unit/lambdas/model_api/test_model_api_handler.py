@@ -71,9 +71,10 @@ def test_list_accepts_a_cognito_access_token(aws, invoke, events):
 
 
 def test_download_returns_a_presigned_url_for_the_owner(aws, invoke, events):
-    # GIVEN alice's model with a trained artifact at <owner>/<model_id>/<version>.pkl
+    # GIVEN alice's model with a trained artifact where the orchestration node uploads it:
+    # <owner_name>/<model_id>-<version>.pkl
     aws.put_model("mdl-7f3a9c", "alice", "20240315", version={"S": "4"})
-    aws.put_artifact("alice/mdl-7f3a9c/4.pkl")
+    aws.put_artifact("alice/mdl-7f3a9c-4.pkl")
 
     # WHEN alice asks for its download link
     status, body = invoke(events.download("mdl-7f3a9c", "alice"))
@@ -85,23 +86,37 @@ def test_download_returns_a_presigned_url_for_the_owner(aws, invoke, events):
     query = parse_qs(url.query)
     assert url.scheme == "https"
     assert "artificien-local-models-123456789012" in url.netloc + url.path
-    assert url.path.endswith("/alice/mdl-7f3a9c/4.pkl")
+    assert url.path.endswith("/alice/mdl-7f3a9c-4.pkl")
     assert query["X-Amz-Expires"] == ["900"]
     assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
     assert "X-Amz-Signature" in query
 
 
+def test_download_ignores_an_object_in_another_layout(aws, invoke, events):
+    # GIVEN alice's model whose bytes sit at <owner>/<model_id>/<version>.pkl, a key the
+    # orchestration node never writes
+    aws.put_model("m-1", "alice", "20240315", version={"S": "4"})
+    aws.put_artifact("alice/m-1/4.pkl")
+
+    # WHEN she asks for its link
+    status, body = invoke(events.download("m-1", "alice"))
+
+    # THEN there is no artifact: only the node's own layout counts
+    assert status == 404
+    assert body == {"message": "no trained artifact for this model yet"}
+
+
 def test_download_uses_a_numeric_version_as_written(aws, invoke, events):
     # GIVEN a model whose version was stored as a number
     aws.put_model("m-num", "alice", "20240315", version={"N": "3"})
-    aws.put_artifact("alice/m-num/3.pkl")
+    aws.put_artifact("alice/m-num-3.pkl")
 
     # WHEN alice asks for its download link
     status, body = invoke(events.download("m-num", "alice"))
 
     # THEN the key uses the number as text
     assert status == 200
-    assert urlsplit(body["url"]).path.endswith("/alice/m-num/3.pkl")
+    assert urlsplit(body["url"]).path.endswith("/alice/m-num-3.pkl")
 
 
 def test_download_honours_the_configured_ttl(aws, monkeypatch, fresh_import, events):
@@ -109,7 +124,7 @@ def test_download_honours_the_configured_ttl(aws, monkeypatch, fresh_import, eve
     monkeypatch.setenv("URL_TTL", "300")
     module = fresh_import()
     aws.put_model("m-1", "alice", "20240315")
-    aws.put_artifact("alice/m-1/1.pkl")
+    aws.put_artifact("alice/m-1-1.pkl")
 
     # WHEN alice asks for a link
     response = module.handler(events.download("m-1", "alice"), None)
@@ -124,7 +139,7 @@ def test_download_honours_the_configured_ttl(aws, monkeypatch, fresh_import, eve
 def test_download_of_someone_elses_model_is_forbidden(aws, invoke, events):
     # GIVEN bob's model with an artifact
     aws.put_model("m-bob", "bob", "20240401")
-    aws.put_artifact("bob/m-bob/1.pkl")
+    aws.put_artifact("bob/m-bob-1.pkl")
 
     # WHEN alice asks for its link
     status, body = invoke(events.download("m-bob", "alice"))
@@ -147,7 +162,7 @@ def test_download_of_an_unknown_model_is_not_found(aws, invoke, events):
 def test_download_without_artifact_is_not_found(aws, invoke, events):
     # GIVEN alice's model that has not been trained yet (no object in the bucket)
     aws.put_model("m-1", "alice", "20240315", version={"S": "2"})
-    aws.put_artifact("alice/m-1/1.pkl")  # an older version does not count
+    aws.put_artifact("alice/m-1-1.pkl")  # an older version does not count
 
     # WHEN she asks for its link
     status, body = invoke(events.download("m-1", "alice"))
@@ -161,7 +176,7 @@ def test_download_without_artifact_is_not_found(aws, invoke, events):
 def test_download_with_an_unusable_stored_version_is_not_found(aws, invoke, events, version):
     # GIVEN alice's model whose version cannot name an object under her prefix
     aws.put_model("m-1", "alice", "20240315", version=version)
-    aws.put_artifact("bob/m-bob/1.pkl")
+    aws.put_artifact("bob/m-bob-1.pkl")
 
     # WHEN she asks for its link
     status, body = invoke(events.download("m-1", "alice"))

@@ -31,7 +31,8 @@ def test_validate_model_id_only_ever_accepts_or_answers_400(raw):
     else:
         key = logic.artifact_key({"owner_name": "alice", "model_id": model_id, "version": "1"})
         assert key is not None
-        assert key.split("/") == ["alice", model_id, "1.pkl"]
+        assert key == f"alice/{model_id}-1.pkl"
+        assert key.split("/") == ["alice", f"{model_id}-1.pkl"]
 
 
 @pytest.mark.parametrize(
@@ -64,8 +65,8 @@ def test_newest_first_puts_undated_models_last_and_breaks_ties_by_id():
 @pytest.mark.parametrize(
     ("item", "expected"),
     [
-        ({"owner_name": "alice", "model_id": "m", "version": "2"}, "alice/m/2.pkl"),
-        ({"owner_name": "alice", "model_id": "m", "version": Decimal("3")}, "alice/m/3.pkl"),
+        ({"owner_name": "alice", "model_id": "m", "version": "2"}, "alice/m-2.pkl"),
+        ({"owner_name": "alice", "model_id": "m", "version": Decimal("3")}, "alice/m-3.pkl"),
         ({"owner_name": "alice", "model_id": "m"}, None),
         ({"owner_name": "alice", "model_id": "m", "version": True}, None),
         ({"owner_name": "alice", "model_id": "m", "version": ".."}, None),
@@ -87,7 +88,7 @@ def test_artifact_check_does_not_hide_access_errors_as_missing():
 
     # WHEN the artifact is checked THEN the error surfaces (the handler turns it into a 500)
     with pytest.raises(ClientError):
-        store.artifact_exists("alice/m/1.pkl")
+        store.artifact_exists("alice/m-1.pkl")
 
 
 def test_listing_follows_every_page_of_the_index(aws):
