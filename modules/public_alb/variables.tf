@@ -61,7 +61,7 @@ variable "ingress_cidrs" {
 }
 
 variable "certificate_arn" {
-  description = "ACM certificate of the HTTPS listener; port 80 then only redirects to HTTPS. null gives one plain HTTP listener instead: only for the local emulator, which cannot issue certificates."
+  description = "ACM certificate of the HTTPS listener; port 80 then only redirects to HTTPS (or stays closed: http_redirect_enabled). null gives one plain HTTP listener instead: only for the local emulator, which cannot issue certificates."
   type        = string
   default     = null
 
