@@ -11,6 +11,9 @@ locals {
 
   is_prod = var.environment == "prod"
 
+  # "" (the real clients' hard-coded names) only in an account of the env's own: see the variable.
+  table_name_prefix = var.table_name_prefix == null ? "${var.environment}-" : var.table_name_prefix
+
   # The functions import Powertools from AWS's layer (their zips do not carry it); AWS publishes
   # it from its own account in every commercial region.
   powertools_layer_arn = coalesce(
@@ -50,7 +53,7 @@ module "kms" {
 module "dynamodb" {
   source = "../modules/dynamodb"
 
-  name_prefix         = "${var.environment}-"
+  name_prefix         = local.table_name_prefix
   kms_key_arn         = module.kms.key_arn
   deletion_protection = local.is_prod
   tags                = local.tags

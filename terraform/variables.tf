@@ -76,6 +76,25 @@ variable "log_retention_days" {
   }
 }
 
+# Account and table names -------------------------------------------------------------------------
+
+variable "dedicated_account" {
+  description = "This environment has an AWS account of its own (no other env's tables in it). null: true for prod, false otherwise. Only such an env may drop the table-name prefix."
+  type        = bool
+  default     = null
+}
+
+variable "table_name_prefix" {
+  description = "Prefix of the three table names. null: \"<environment>-\" (dev-user_table). \"\": the plain user_table, model_table, dataset_table that the real website, orchestration node and libraries hard-code; allowed only with dedicated_account, because table names are unique per account and region, so two envs in one account would share (and overwrite) one set of tables."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.table_name_prefix != "" || coalesce(var.dedicated_account, var.environment == "prod")
+    error_message = "table_name_prefix = \"\" needs dedicated_account = true: two environments in one AWS account must keep their prefixes, or they would share one set of tables."
+  }
+}
+
 # Identity ----------------------------------------------------------------------------------------
 
 variable "cognito_domain_prefix" {

@@ -1,6 +1,11 @@
 aws_region         = "us-east-1"
 log_retention_days = 731
 
+# prod has an AWS account of its own, so its tables carry the plain names the real website,
+# orchestration node and libraries hard-code (user_table, model_table, dataset_table).
+dedicated_account = true
+table_name_prefix = ""
+
 cognito_domain_prefix   = "artificien-auth"
 password_minimum_length = 14
 

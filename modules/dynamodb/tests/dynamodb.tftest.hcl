@@ -74,3 +74,33 @@ run "rejects_bad_prefix" {
 
   expect_failures = [var.name_prefix]
 }
+
+# An environment with an AWS account of its own uses the names the real website, orchestration
+# node and libraries hard-code.
+run "empty_prefix_gives_the_names_the_clients_hard_code" {
+  command = plan
+
+  variables {
+    name_prefix = ""
+  }
+
+  assert {
+    condition     = toset([for t in aws_dynamodb_table.this : t.name]) == toset(["user_table", "model_table", "dataset_table"])
+    error_message = "an empty prefix must give exactly user_table, model_table and dataset_table"
+  }
+
+  assert {
+    condition     = output.user_table_name == "user_table" && output.model_table_name == "model_table" && output.dataset_table_name == "dataset_table"
+    error_message = "the outputs every consumer reads must carry the plain names"
+  }
+}
+
+run "rejects_a_prefix_without_separator" {
+  command = plan
+
+  variables {
+    name_prefix = "dev"
+  }
+
+  expect_failures = [var.name_prefix]
+}
