@@ -1,6 +1,6 @@
 output "service_url" {
-  description = "Base URL of the orchestration node (https with a certificate, http in the local emulator)."
-  value       = module.public_alb.url
+  description = "Base URL of the orchestration node: https://<public_host_name> when one is given (the certificate's name), else the load balancer's URL (http in the local emulator)."
+  value       = var.public_host_name == null ? module.public_alb.url : "${module.public_alb.url_scheme}://${var.public_host_name}"
 }
 
 output "service_name" {
@@ -71,4 +71,9 @@ output "execution_role_arn" {
 output "log_group_name" {
   description = "Log group of the orchestration container."
   value       = aws_cloudwatch_log_group.this.name
+}
+
+output "master_node_url" {
+  description = "The service's public name as host[:port] without a scheme (MASTER_NODE_URL): public_host_name, or the load balancer's DNS name without one. The PyGrid nodes get the same value."
+  value       = local.master_node_url
 }

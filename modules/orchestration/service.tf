@@ -1,6 +1,11 @@
 locals {
   container_name = "orchestration"
 
+  # Its own public name, as host[:port] without a scheme: the format its code hands on to PyGrid
+  # nodes (the fork prepends the scheme itself). The DNS name when one is given, else the load
+  # balancer's own name (the local emulator, or before the DNS records exist).
+  master_node_url = coalesce(var.public_host_name, module.public_alb.load_balancer_dns_name)
+
   # What the orchestration node reads at start. Names only: every secret goes through `secrets`.
   environment = merge(var.environment_variables, {
     AWS_REGION                    = var.region
@@ -19,6 +24,10 @@ locals {
     COGNITO_REGION                = var.region
     COGNITO_USER_POOL_ID          = var.cognito.user_pool_id
     COGNITO_APP_CLIENT_ID         = var.cognito.web_client_id
+    MASTER_NODE_URL               = local.master_node_url
+    # 'True' makes /create take nodeURL from the dataset item instead of CloudFormation (which
+    # nothing here uses any more); the node manager writes that item, so the platform says False.
+    LOCALTEST = "False"
     }, {
     # Optional parts of the PyGrid template: set only when given.
     for k, v in {
@@ -56,10 +65,13 @@ resource "aws_vpc_security_group_ingress_rule" "service_from_load_balancer" {
   tags = var.tags
 }
 
-# HTTPS out: AWS APIs (through the VPC endpoints or NAT), Cognito's signing keys, PyGrid nodes.
+# HTTPS out: AWS APIs (through the VPC endpoints or NAT), Cognito's signing keys, and the PyGrid
+# nodes it fetches trained models from: it calls them by their public names <slug>.<nodes domain>,
+# which reach the shared nodes load balancer through NAT on 443, so a rule naming that load
+# balancer's security group would never match (the packets arrive from the NAT's address).
 resource "aws_vpc_security_group_egress_rule" "service_https" {
   security_group_id = aws_security_group.service.id
-  description       = "HTTPS to AWS APIs, Cognito keys and PyGrid nodes"
+  description       = "HTTPS to AWS APIs, Cognito keys and the PyGrid nodes (their public names)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443

@@ -185,9 +185,9 @@ variable "container_image" {
 }
 
 variable "container_port" {
-  description = "Port the orchestration node (Flask) listens on inside the container."
+  description = "Port the orchestration node listens on inside the container: its image's gunicorn binds 0.0.0.0:5001 (entrypoint.sh)."
   type        = number
-  default     = 5000
+  default     = 5001
 
   validation {
     condition     = var.container_port >= 1024 && var.container_port <= 65535 && floor(var.container_port) == var.container_port
@@ -258,6 +258,17 @@ variable "certificate_arn" {
   validation {
     condition     = var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/.+$", var.certificate_arn))
     error_message = "certificate_arn must be an ACM certificate ARN or null."
+  }
+}
+
+variable "public_host_name" {
+  description = "The service's public DNS name, e.g. orchestration.artificien.com (an alias of the load balancer, managed with the DNS): given to the container as MASTER_NODE_URL. null: the load balancer's own DNS name."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.public_host_name == null || can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.public_host_name))
+    error_message = "public_host_name must be a lower-case DNS name without scheme or port, such as orchestration.artificien.com, or null."
   }
 }
 

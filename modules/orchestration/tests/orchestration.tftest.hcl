@@ -157,7 +157,7 @@ run "security_groups_chain_load_balancer_to_tasks" {
   command = apply
 
   assert {
-    condition     = aws_vpc_security_group_ingress_rule.service_from_load_balancer.referenced_security_group_id == module.public_alb.security_group_id && aws_vpc_security_group_ingress_rule.service_from_load_balancer.from_port == 5000 && aws_vpc_security_group_ingress_rule.service_from_load_balancer.cidr_ipv4 == null
+    condition     = aws_vpc_security_group_ingress_rule.service_from_load_balancer.referenced_security_group_id == module.public_alb.security_group_id && aws_vpc_security_group_ingress_rule.service_from_load_balancer.from_port == 5001 && aws_vpc_security_group_ingress_rule.service_from_load_balancer.cidr_ipv4 == null
     error_message = "tasks must accept traffic only from the load balancer's group on the container port"
   }
 
@@ -165,6 +165,80 @@ run "security_groups_chain_load_balancer_to_tasks" {
     condition     = aws_vpc_security_group_egress_rule.service_https.ip_protocol == "tcp" && aws_vpc_security_group_egress_rule.service_https.from_port == 443 && aws_vpc_security_group_egress_rule.service_https.to_port == 443
     error_message = "tasks may only call out over HTTPS"
   }
+}
+
+# The image's gunicorn binds 0.0.0.0:5001 and answers "Running" on GET /: the whole chain from
+# the load balancer to the container must use that port and probe that path.
+run "service_matches_the_orchestration_image" {
+  command = apply
+
+  variables {
+    certificate_arn     = null
+    deletion_protection = false
+  }
+
+  assert {
+    condition     = [for m in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].portMappings : m.containerPort] == [5001]
+    error_message = "the container must publish port 5001 only"
+  }
+
+  assert {
+    condition     = aws_lb_target_group.this.port == 5001 && one(aws_ecs_service.this.load_balancer).container_port == 5001 && aws_lb_target_group.this.health_check[0].path == "/"
+    error_message = "the target group and the service's mapping must use 5001 and probe /"
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.service_from_load_balancer.from_port == 5001 && aws_vpc_security_group_ingress_rule.service_from_load_balancer.to_port == 5001
+    error_message = "the tasks must admit the load balancer on 5001 only"
+  }
+
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name => e.value if contains(["MASTER_NODE_URL", "LOCALTEST"], e.name) } == { MASTER_NODE_URL = "artificien-dev-orch-1.us-east-1.elb.amazonaws.com", LOCALTEST = "False" }
+    error_message = "without a DNS name MASTER_NODE_URL is the load balancer's host name (no scheme), and LOCALTEST is False"
+  }
+
+  assert {
+    condition     = output.master_node_url == "artificien-dev-orch-1.us-east-1.elb.amazonaws.com"
+    error_message = "the output must carry what the container got"
+  }
+}
+
+run "master_node_url_is_the_public_https_name" {
+  command = apply
+
+  variables {
+    public_host_name = "orchestration.artificien.com"
+  }
+
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name => e.value }["MASTER_NODE_URL"] == "orchestration.artificien.com"
+    error_message = "MASTER_NODE_URL must be the public DNS name, host only"
+  }
+
+  assert {
+    condition     = output.service_url == "https://orchestration.artificien.com" && output.master_node_url == "orchestration.artificien.com"
+    error_message = "clients are handed the certificate's name over https"
+  }
+}
+
+run "rejects_a_public_host_name_with_scheme" {
+  command = plan
+
+  variables {
+    public_host_name = "https://orchestration.artificien.com"
+  }
+
+  expect_failures = [var.public_host_name]
+}
+
+run "rejects_a_privileged_container_port" {
+  command = plan
+
+  variables {
+    container_port = 80
+  }
+
+  expect_failures = [var.container_port]
 }
 
 run "container_gets_names_and_secrets_never_values" {
