@@ -25,7 +25,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[local,dev]'
 	@touch $@
 
 # checkov pins old releases of boto3 and packaging, so it lives in its own virtualenv
@@ -46,12 +46,12 @@ apply: plan ## plan then apply ENV (default: the whole platform on the local emu
 	$(CLI) apply --env $(ENV)
 	@if [ "$(ENV)" = local ]; then $(CLI) local triggers --background; fi
 	@# the notebook sync agent: registered apps' samples appear in build/local/notebooks/
-	@if [ "$(ENV)" = local ]; then $(BIN)/python -m artificien_infra.notebook_sync_local start; fi
+	@if [ "$(ENV)" = local ]; then $(BIN)/python -m artificien_infra.local.notebook_sync start; fi
 	$(CLI) outputs --env $(ENV)
 
 destroy: $(STAMP) ## destroy everything in ENV
 	@if [ "$(ENV)" = local ]; then $(CLI) local up; $(CLI) local triggers --stop; \
-	  $(BIN)/python -m artificien_infra.notebook_sync_local stop; fi
+	  $(BIN)/python -m artificien_infra.local.notebook_sync stop; fi
 	$(CLI) destroy --env $(ENV)
 
 outputs: $(STAMP) ## print the Terraform outputs of ENV

@@ -98,8 +98,8 @@ def measure(function: str, repeats: int = REPEATS, lambdas: Path = LAMBDAS) -> d
 
 
 def zip_sizes(lambdas: Path = LAMBDAS) -> dict[str, int]:
-    from artificien_infra import packaging
-    from artificien_infra.config import Paths
+    from artificien_infra.core import packaging
+    from artificien_infra.core.config import Paths
 
     with tempfile.TemporaryDirectory(prefix="bench-lambdas-") as build:
         paths = Paths(root=lambdas.parent, build=Path(build))

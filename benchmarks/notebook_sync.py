@@ -23,9 +23,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from artificien_infra import deploy, local, notebook_sync_local
-from artificien_infra.config import LOCAL, ConfigError, Context
-from artificien_infra.terraform import TerraformError
+from artificien_infra.core import deploy
+from artificien_infra.core.config import LOCAL, ConfigError, Context
+from artificien_infra.core.terraform import TerraformError
+from artificien_infra.local import notebook_sync as notebook_sync_local
+from artificien_infra.local import processes as local
 
 console = Console(highlight=False)
 

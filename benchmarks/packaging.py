@@ -15,8 +15,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from artificien_infra import packaging
-from artificien_infra.config import Paths
+from artificien_infra.core import packaging
+from artificien_infra.core.config import Paths
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,7 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from artificien_infra.sample_data_cli import import_lambda_module
+from artificien_infra.local.lambdas import import_lambda_module
 
 ITEM: dict[str, Any] = {
     "dataset_id": "Benchmark Health",

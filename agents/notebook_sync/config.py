@@ -1,7 +1,7 @@
 """The agent's settings: one JSON file, validated once, with errors that name the field.
 
 On the JupyterHub host the boot script writes ``/etc/artificien/notebook-sync.json``; on the local
-platform ``artificien_infra.notebook_sync_local`` writes one from the Terraform outputs::
+platform ``artificien_infra.local.notebook_sync`` writes one from the Terraform outputs::
 
     {
       "region": "us-east-1",

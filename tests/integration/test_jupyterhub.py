@@ -170,7 +170,8 @@ def test_a_registered_app_reaches_the_notebook_folder(deployed, monkeypatch, tmp
     from notebook_sync.cli import build_agent, clients
     from notebook_sync.config import parse
 
-    from artificien_infra import notebook_sync_local, triggers
+    from artificien_infra.local import notebook_sync as notebook_sync_local
+    from artificien_infra.local import triggers
 
     notebooks = tmp_path / "notebooks"
     settings = notebook_sync_local.agent_settings(

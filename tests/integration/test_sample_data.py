@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from artificien_infra import triggers
+from artificien_infra.local import triggers
 
 pytestmark = pytest.mark.integration
 

@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from artificien_infra import iam_lint
+from artificien_infra.core import iam_lint
 from dynamodb_requests import dynamodb_request
 from iam_eval import Request, covers, evaluate
 

@@ -8,8 +8,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.cognitoidentity.responses import CognitoIdentityResponse
 
-from artificien_infra import emulator_patches
-from artificien_infra.emulator_patches import cognito_identity
+from artificien_infra.local import patches as emulator_patches
+from artificien_infra.local.patches import cognito_identity
 
 REGION = "us-east-1"
 AUTH_ROLE = "arn:aws:iam::123456789012:role/artificien-local-website-authenticated"

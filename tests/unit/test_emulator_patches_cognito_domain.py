@@ -3,7 +3,7 @@
 import boto3
 from moto import mock_aws
 
-from artificien_infra.emulator_patches import cognito_domain
+from artificien_infra.local.patches import cognito_domain
 
 
 def _describe_twice():

@@ -8,8 +8,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.cognitoidentity.responses import CognitoIdentityResponse
 
-from artificien_infra import emulator_patches
-from artificien_infra.emulator_patches import cognito_principal_tags
+from artificien_infra.local import patches as emulator_patches
+from artificien_infra.local.patches import cognito_principal_tags
 
 REGION = "us-east-1"
 PROVIDER = "cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1"

@@ -5,7 +5,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from artificien_infra.emulator_patches import ecs_service_settings, rds_cluster_fields
+from artificien_infra.local.patches import ecs_service_settings, rds_cluster_fields
 
 REGION = "us-east-1"
 
@@ -165,7 +165,7 @@ def test_register_is_idempotent():
 @mock_aws
 def test_rule_referencing_a_group_keeps_its_description():
     # GIVEN a load balancer group allowed into a task group, with a description on the pair
-    from artificien_infra.emulator_patches import ec2_security_group_rule_description
+    from artificien_infra.local.patches import ec2_security_group_rule_description
 
     ec2_security_group_rule_description.register()
     ec2 = boto3.client("ec2", region_name=REGION)

@@ -9,7 +9,7 @@ import pytest
 from moto import mock_aws
 from moto.dynamodb.models.table import StreamShard
 
-from artificien_infra.emulator_patches import dynamodb_stream_records
+from artificien_infra.local.patches import dynamodb_stream_records
 
 REGION = "us-east-1"
 # botocore derives an account-based streams endpoint from the stream ARN, which moto's in-process

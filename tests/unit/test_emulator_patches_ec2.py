@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.ec2.responses.monitoring import Monitoring
 
-from artificien_infra.emulator_patches import ec2_monitoring
+from artificien_infra.local.patches import ec2_monitoring
 
 REGION = "us-east-1"
 # An AMI moto ships in every region.
@@ -108,7 +108,7 @@ def test_dry_run_is_refused_without_change(ec2):
 
 def test_the_emulator_discovers_the_patch():
     # GIVEN the emulator's patch package (apply_all registers every submodule it lists)
-    from artificien_infra import emulator_patches
+    from artificien_infra.local import patches as emulator_patches
 
     # WHEN its submodules are listed the way apply_all lists them
     names = {info.name for info in pkgutil.iter_modules(emulator_patches.__path__)}

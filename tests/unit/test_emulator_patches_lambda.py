@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from artificien_infra.emulator_patches import lambda_dead_letter
+from artificien_infra.local.patches import lambda_dead_letter
 
 REGION = "us-east-1"
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:fn-dlq"

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from artificien_infra.emulator_patches import lambda_managed_layers
+from artificien_infra.local.patches import lambda_managed_layers
 
 REGION = "us-east-1"
 POWERTOOLS = (

@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.iam.access_control import IAMPolicyStatement
 
-from artificien_infra.emulator_patches import policy_conditions
+from artificien_infra.local.patches import policy_conditions
 
 BUCKET = "patched-bucket"
 

@@ -14,7 +14,7 @@ import boto3
 import pytest
 from click.testing import CliRunner
 
-from artificien_infra import nodes_cli
+from artificien_infra.commands import nodes as nodes_cli
 from node_manager.errors import NodeNotStableError
 
 # The moto platform of the node manager's tests, shared without a conftest (pytest runs with

@@ -4,8 +4,8 @@ import json
 
 from click.testing import CliRunner
 
-from artificien_infra import sample_data_cli
-from artificien_infra.sample_data_cli import sample_data
+from artificien_infra.commands import sample_data as sample_data_cli
+from artificien_infra.commands.sample_data import sample_data
 
 PLAIN = {
     "dataset_id": "Health Tracker",

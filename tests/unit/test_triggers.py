@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from moto import mock_aws
 
-from artificien_infra import triggers
+from artificien_infra.local import triggers
 
 REGION = "us-east-1"
 TABLE = "local-dataset_table"

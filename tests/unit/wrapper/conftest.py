@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from artificien_infra.config import Context, Paths, Settings
-from artificien_infra.terraform import TfResult
+from artificien_infra.core.config import Context, Paths, Settings
+from artificien_infra.core.terraform import TfResult
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from artificien_infra import deploy, local
 from artificien_infra.cli import main
-from artificien_infra.terraform import TfResult
+from artificien_infra.core import deploy
+from artificien_infra.core.terraform import TfResult
+from artificien_infra.local import processes as local
 
 
 def invoke(ctx, *args, input=None):
@@ -179,7 +180,7 @@ def test_read_outputs_returns_plain_values(ctx, runner):
 
 @pytest.mark.parametrize("mirror", [True, False])
 def test_provider_mirror_is_used_only_when_set(ctx, runner, tmp_path, mirror):
-    from artificien_infra.config import Settings
+    from artificien_infra.core.config import Settings
 
     if mirror:
         (tmp_path / "mirror").mkdir()

@@ -2,9 +2,9 @@ import json
 
 from click.testing import CliRunner
 
-from artificien_infra import docs
 from artificien_infra.cli import main
-from artificien_infra.redact import MARK, mask, redact_plan
+from artificien_infra.core import docs
+from artificien_infra.core.redact import MARK, mask, redact_plan
 
 VARIABLES = """
 variable "name" {

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from artificien_infra import checks, iam_lint
 from artificien_infra.cli import main
+from artificien_infra.core import checks, iam_lint
 
 ROOT = Path(__file__).resolve().parents[3]
 REPOSITORY_WAIVERS = iam_lint.load_waivers(ROOT / iam_lint.EXCEPTIONS_FILE)

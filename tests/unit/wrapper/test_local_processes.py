@@ -4,8 +4,8 @@ import sys
 
 from click.testing import CliRunner
 
-from artificien_infra import local
 from artificien_infra.cli import main
+from artificien_infra.local import processes as local
 
 # argv carries the package name: the wrapper only ever signals processes that are its own
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)", "artificien_infra-test"]

@@ -9,9 +9,11 @@ import pytest
 from click.testing import CliRunner
 from notebook_sync.config import parse
 
-from artificien_infra import deploy, local, notebook_sync_local
 from artificien_infra.cli import main as cli_main
-from artificien_infra.config import ConfigError
+from artificien_infra.core import deploy
+from artificien_infra.core.config import ConfigError
+from artificien_infra.local import notebook_sync as notebook_sync_local
+from artificien_infra.local import processes as local
 
 OUTPUTS = {
     "region": "us-east-1",
@@ -65,7 +67,7 @@ def test_start_runs_detached_and_local_down_stops_it(ctx, applied):
         settings = json.loads(notebook_sync_local.settings_path(ctx).read_text())
         assert settings["queue_url"] == OUTPUTS["notebook_sync_queue_url"]
         cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
-        assert b"artificien_infra.notebook_sync_local" in cmdline
+        assert b"artificien_infra.local.notebook_sync" in cmdline
 
         # and the agent itself starts (the emulator is unreachable, so it logs and retries)
         deadline = time.monotonic() + 30

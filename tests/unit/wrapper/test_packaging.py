@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from artificien_infra import packaging
-from artificien_infra.config import ConfigError, Paths
+from artificien_infra.core import packaging
+from artificien_infra.core.config import ConfigError, Paths
 
 
 def _tree(root: Path) -> Path:

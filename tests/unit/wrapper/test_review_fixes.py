@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from artificien_infra import checks, packaging
-from artificien_infra.terraform import PythonTerraformRunner
-from artificien_infra.triggers import ShardPositions
+from artificien_infra.core import checks, packaging
+from artificien_infra.core.terraform import PythonTerraformRunner
+from artificien_infra.local.triggers import ShardPositions
 from node_manager.naming import encode_tag_value
 
 
@@ -83,7 +83,7 @@ def test_an_unreadable_positions_file_replays_the_stream(tmp_path):
 
 
 def test_preview_files_get_the_ordinary_mode(tmp_path):
-    from artificien_infra.files import write_atomic
+    from artificien_infra.core.files import write_atomic
 
     old = os.umask(0o022)
     try:

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from artificien_infra import checks
-from artificien_infra.config import ConfigError, Settings
-from artificien_infra.summary import classify, markdown, summarize
+from artificien_infra.core import checks
+from artificien_infra.core.config import ConfigError, Settings
+from artificien_infra.core.summary import classify, markdown, summarize
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -19,10 +19,11 @@ from typing import Protocol
 
 from python_terraform import Terraform as _PythonTerraform
 
-from artificien_infra.config import LOCAL, LOCAL_CREDENTIALS, LOCAL_REGION, Context
+from artificien_infra.core.config import LOCAL, LOCAL_CREDENTIALS, LOCAL_REGION, Context
+from artificien_infra.errors import UserError
 
 
-class TerraformError(Exception):
+class TerraformError(UserError):
     """Terraform exited with a code the caller did not expect."""
 
     def __init__(self, command: str, result: TfResult) -> None:

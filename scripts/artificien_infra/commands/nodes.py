@@ -28,14 +28,19 @@ from typing import Any
 import boto3
 import click
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 from click.core import ParameterSource
 
-from artificien_infra import local
-from artificien_infra.config import ENVIRONMENTS, LOCAL, LOCAL_CREDENTIALS, ConfigError, Settings
-from artificien_infra.deploy import read_outputs
-from artificien_infra.sample_data_cli import import_lambda_module
-from artificien_infra.terraform import TerraformError
+from artificien_infra.commands.common import Group
+from artificien_infra.core.config import (
+    ENVIRONMENTS,
+    LOCAL,
+    LOCAL_CREDENTIALS,
+    Settings,
+)
+from artificien_infra.core.deploy import read_outputs
+from artificien_infra.errors import UserError
+from artificien_infra.local import processes as local
+from artificien_infra.local.lambdas import import_lambda_module
 
 # The node manager imports its shared plumbing as `shared`, as in the Lambda zip.
 _shared_config = import_lambda_module("shared.config")
@@ -52,7 +57,7 @@ wait_services_stable = _logic.wait_services_stable
 no_wait = _logic.no_wait
 
 
-class FunctionError(Exception):
+class FunctionError(UserError):
     """The deployed function failed, or refused the request."""
 
 
@@ -195,17 +200,12 @@ def _emit(payload: Any) -> None:
 def _run(action: Callable[[], Any]) -> Any:
     try:
         return action()
-    except (
-        _errors.NodeError,
-        _shared_config.ConfigError,
-        ConfigError,
-        TerraformError,
-        FunctionError,
-        ClientError,
-        BotoCoreError,
-    ) as exc:
-        # one clear line on stderr and exit 1, never a traceback
-        raise click.ClickException("; ".join([str(exc), *getattr(exc, "__notes__", [])])) from exc
+    except (_errors.NodeError, _shared_config.ConfigError) as exc:
+        # the node manager's own errors (it cannot import the wrapper) are the operator's to act on
+        error = UserError(str(exc))
+        for note in getattr(exc, "__notes__", []):
+            error.add_note(note)
+        raise error from exc
 
 
 def _execute(env: str, request: Any, remote: bool, **manager_options: Any) -> Any:
@@ -233,7 +233,7 @@ remote_option = click.option(
 )
 
 
-@click.group()
+@click.group(cls=Group)
 def nodes() -> None:
     """Per-app PyGrid nodes behind the shared load balancer."""
 

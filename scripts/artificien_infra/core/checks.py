@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from artificien_infra import iam_lint
-from artificien_infra.config import ENVIRONMENTS, ConfigError, Context
-from artificien_infra.terraform import Terraform
+from artificien_infra.core import iam_lint
+from artificien_infra.core.config import ENVIRONMENTS, ConfigError, Context
+from artificien_infra.core.terraform import Terraform
 
 STEPS = ("fmt", "validate", "docs", "test", "checkov", "iam")
 

@@ -6,7 +6,7 @@ events, and mirrors the sample-data and tutorials buckets into ``build/local/not
 sample_data/`` and ``build/local/notebooks/tutorials/``. Register an app on the local platform
 and its CSV appears there within seconds.
 
-``python -m artificien_infra.notebook_sync_local start`` (``make apply`` runs it after the trigger
+``python -m artificien_infra.local.notebook_sync start`` (``make apply`` runs it after the trigger
 runner) writes the agent's settings from the Terraform outputs to ``build/local/notebook-sync.json``
 and starts it detached, with a pid file and a log under ``build/local/`` like every helper, so
 ``artificien-infra local down`` (``make local-down``) stops it. ``stop`` stops only this helper
@@ -27,11 +27,12 @@ from typing import Any
 
 import click
 
-from artificien_infra import deploy, local
-from artificien_infra.config import LOCAL, LOCAL_CREDENTIALS, ConfigError, Context
-from artificien_infra.files import write_atomic
+from artificien_infra.core import deploy
+from artificien_infra.core.config import LOCAL, LOCAL_CREDENTIALS, ConfigError, Context
+from artificien_infra.core.files import write_atomic
+from artificien_infra.local import processes as local
 
-AGENTS_DIR = Path(__file__).resolve().parents[2] / "agents"
+AGENTS_DIR = Path(__file__).resolve().parents[3] / "agents"
 NAME = "notebook-sync"
 # Outputs the agent needs; none is sensitive.
 OUTPUTS = ("region", "notebook_sync_queue_url", "sample_data_bucket_name", "tutorials_bucket_name")
@@ -87,7 +88,7 @@ def start(ctx: Context) -> local.Process:
     """(Re)start the helper detached: the outputs may have changed with this apply."""
     path = write_settings(ctx)
     local.stop(ctx, NAME)
-    argv = [sys.executable, "-m", "artificien_infra.notebook_sync_local", "run", "--settings"]
+    argv = [sys.executable, "-m", "artificien_infra.local.notebook_sync", "run", "--settings"]
     return local.spawn(ctx, NAME, [*argv, str(path)], env=credentials())
 
 
@@ -187,4 +188,4 @@ def run_command(settings: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(prog_name="python -m artificien_infra.notebook_sync_local")
+    main(prog_name="python -m artificien_infra.local.notebook_sync")

@@ -11,57 +11,16 @@ shadow an installed module.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import click
 
-from artificien_infra.files import write_atomic
-from artificien_infra.packaging import SHARED_PACKAGES
-
-LAMBDAS_DIR = Path(__file__).resolve().parents[2] / "lambdas"
-
-
-def import_lambda_module(dotted: str, lambdas_dir: Path = LAMBDAS_DIR) -> ModuleType:
-    """Import ``<package>.<module>`` of a Lambda package from ``lambdas_dir``.
-
-    When the package is already imported (tests run with ``lambdas/`` on ``sys.path``) it must be
-    the one in ``lambdas_dir``; a different module of the same name is an error, not a silent swap.
-    """
-    package_name = dotted.split(".", 1)[0]
-    # A function's zip carries the shared packages beside its own (``from shared import ...``);
-    # load them the same way first.
-    for shared in SHARED_PACKAGES:
-        if shared != package_name and (lambdas_dir / shared / "__init__.py").is_file():
-            import_lambda_module(shared, lambdas_dir)
-    package_dir = (lambdas_dir / package_name).resolve()
-    init = package_dir / "__init__.py"
-    loaded = sys.modules.get(package_name)
-    if loaded is not None:
-        origin = Path(getattr(loaded, "__file__", "") or "").resolve()
-        if origin != init:
-            raise ImportError(f"a different module named {package_name!r} is loaded ({origin})")
-    else:
-        if not init.is_file():
-            raise ImportError(f"Lambda package {package_name!r} not found under {lambdas_dir}")
-        spec = importlib.util.spec_from_file_location(
-            package_name, init, submodule_search_locations=[str(package_dir)]
-        )
-        if spec is None or spec.loader is None:
-            raise ImportError(f"cannot load {init}")
-        package = importlib.util.module_from_spec(spec)
-        sys.modules[package_name] = package
-        try:
-            spec.loader.exec_module(package)
-        except BaseException:
-            del sys.modules[package_name]
-            raise
-    return importlib.import_module(dotted)
+from artificien_infra.commands.common import Command
+from artificien_infra.core.files import write_atomic
+from artificien_infra.errors import UserError
+from artificien_infra.local.lambdas import import_lambda_module
 
 
 def read_item(path: Path) -> dict[str, Any]:
@@ -69,15 +28,15 @@ def read_item(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise click.ClickException(f"{path}: not a readable JSON file: {error}") from None
+        raise UserError(f"{path}: not a readable JSON file: {error}") from None
     if isinstance(document, dict) and isinstance(document.get("Item"), dict):
         document = document["Item"]
     if not isinstance(document, dict):
-        raise click.ClickException(f"{path}: the item must be a JSON object")
+        raise UserError(f"{path}: the item must be a JSON object")
     return document
 
 
-@click.command("sample-data")
+@click.command("sample-data", cls=Command)
 @click.argument(
     "item_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="ITEM.json"
 )
@@ -108,7 +67,7 @@ def sample_data(item_file: Path, rows: int | None, out: Path, seed: str | None) 
     try:
         spec = dataset.parse_item(read_item(item_file))
     except dataset.InvalidDataset as error:
-        raise click.ClickException(f"invalid dataset item: {error}") from None
+        raise UserError(f"invalid dataset item: {error}") from None
     if rows is None:
         rows = generator.row_count(spec, config.DEFAULT_SAMPLE_ROWS, config.DEFAULT_MAX_SAMPLE_ROWS)
     chunks = generator.generate_csv(spec, rows, seed)

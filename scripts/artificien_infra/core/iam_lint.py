@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from artificien_infra.redact import MARK
+from artificien_infra.core.redact import MARK
+from artificien_infra.errors import UserError
 
 EXCEPTIONS_FILE = "iam-lint.toml"
 # parliament's own command line reports LOW and above by default
@@ -43,7 +44,7 @@ _EXCEPTION_KEYS = {"issue", "document", "detail", "reason"}
 _MIN_REASON = 20
 
 
-class LintError(ValueError):
+class LintError(UserError, ValueError):
     """The gate cannot run: bad exceptions file, unreadable plan, parliament missing."""
 
 

@@ -12,7 +12,7 @@ Differences from Lambda, on purpose: a failing record is logged and passed over 
 retried and sent to the failure queue, and a batch whose invocation raises is retried on the next
 polls at most ``MAX_BATCH_ATTEMPTS`` times.
 
-Run it with ``python -m artificien_infra.triggers --endpoint-url URL --outputs-json FILE`` or
+Run it with ``python -m artificien_infra.local.triggers --endpoint-url URL --outputs-json FILE`` or
 ``artificien-infra local triggers``; it runs in the foreground until interrupted.
 """
 
@@ -34,9 +34,10 @@ from typing import Any
 import boto3
 import click
 
-from artificien_infra.config import LOCAL_CREDENTIALS
-from artificien_infra.files import write_atomic
-from artificien_infra.sample_data_cli import import_lambda_module
+from artificien_infra.core.config import LOCAL_CREDENTIALS
+from artificien_infra.core.files import write_atomic
+from artificien_infra.errors import UserError
+from artificien_infra.local.lambdas import import_lambda_module
 
 LOGGER = logging.getLogger("artificien.triggers")
 
@@ -45,7 +46,7 @@ MAX_BATCH_ATTEMPTS = 3
 DEFAULT_FILTER_PATTERN = json.dumps({"eventName": ["INSERT"]})
 
 
-class TriggerError(RuntimeError):
+class TriggerError(UserError):
     """The outputs do not describe a deployed sample-data trigger."""
 
 
@@ -325,7 +326,7 @@ def triggers(
 
 
 def main() -> None:
-    triggers(prog_name="python -m artificien_infra.triggers")
+    triggers(prog_name="python -m artificien_infra.local.triggers")
 
 
 if __name__ == "__main__":

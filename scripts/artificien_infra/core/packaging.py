@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from artificien_infra.config import ConfigError, Paths
-from artificien_infra.files import write_json_atomic
+from artificien_infra.core.config import ConfigError, Paths
+from artificien_infra.core.files import write_json_atomic
 
 FORMAT_VERSION = "2"  # bump to force every zip to be rebuilt when the layout rules change
 # Directories of lambdas/ that go into every function's zip, under their own name.

@@ -14,17 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from artificien_infra import local, packaging
-from artificien_infra.config import LOCAL, ConfigError, Context, validate_env
-from artificien_infra.files import write_json_atomic
-from artificien_infra.redact import redact_plan
-from artificien_infra.summary import (
+from artificien_infra.core import packaging
+from artificien_infra.core.config import LOCAL, ConfigError, Context, validate_env
+from artificien_infra.core.files import write_json_atomic
+from artificien_infra.core.redact import redact_plan
+from artificien_infra.core.summary import (
     DRIFT_COLUMNS,
     PlanSummary,
     markdown,
     summarize,
 )
-from artificien_infra.terraform import Terraform
+from artificien_infra.core.terraform import Terraform
+from artificien_infra.local import processes as local
 
 
 @dataclass(frozen=True)

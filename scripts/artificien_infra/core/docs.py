@@ -18,7 +18,7 @@ from pathlib import Path
 
 import hcl2
 
-from artificien_infra.config import ConfigError
+from artificien_infra.core.config import ConfigError
 
 BEGIN = "<!-- BEGIN_TF_DOCS -->"
 END = "<!-- END_TF_DOCS -->"

@@ -1,13 +1,13 @@
 """The local AWS emulator: moto's server mode on loopback, with the project's patches applied.
 
-Run as ``python -m artificien_infra.emulator --port 4566``; the wrapper's ``local up`` starts it in
-the background (pid and log under the build directory).
+Run as ``python -m artificien_infra.local.emulator --port 4566``; the wrapper's ``local up``
+starts it in the background (pid and log under the build directory).
 """
 
 import argparse
 import logging
 
-from artificien_infra import emulator_patches
+from artificien_infra.local import patches as emulator_patches
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

@@ -20,7 +20,7 @@ from typing import Any
 from moto.cognitoidentity.models import CognitoIdentityBackend, CognitoIdentityPool
 from moto.cognitoidentity.responses import CognitoIdentityResponse
 
-from artificien_infra.emulator_patches.cognito_identity import InvalidParameterError
+from artificien_infra.local.patches.cognito_identity import InvalidParameterError
 
 MAX_TAGS = 50
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from artificien_infra.errors import UserError
+
 ENVIRONMENTS = ("local", "dev", "staging", "prod")
 LOCAL = "local"
 DEFAULT_LOCAL_PORT = 4566
@@ -15,16 +17,16 @@ LOCAL_REGION = "us-east-1"
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
 
 
-class ConfigError(Exception):
-    """A problem the user can fix; the CLI prints it and exits 1."""
+class ConfigError(UserError):
+    """A problem with the configuration, the arguments or the files that the user can fix."""
 
 
 def _find_root() -> Path:
     explicit = os.environ.get("ARTIFICIEN_ROOT")
     if explicit:
         return Path(explicit).resolve()
-    # Installed editable from the repo: scripts/artificien_infra/config.py -> repo root.
-    candidate = Path(__file__).resolve().parents[2]
+    # Installed editable from the repo: scripts/artificien_infra/core/config.py -> repo root.
+    candidate = Path(__file__).resolve().parents[3]
     if (candidate / "terraform").is_dir() and (candidate / "modules").is_dir():
         return candidate
     for parent in [Path.cwd(), *Path.cwd().parents]:
@@ -137,7 +139,7 @@ class Context:
 
     paths: Paths
     settings: Settings
-    # How Terraform is run (artificien_infra.terraform.Runner); None: the real binary.
+    # How Terraform is run (artificien_infra.core.terraform.Runner); None: the real binary.
     # Tests put a fake here.
     runner: object | None = None
 

@@ -22,9 +22,9 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
-from artificien_infra import state
-from artificien_infra.config import LOCAL_CREDENTIALS, LOCAL_REGION, ConfigError, Context
-from artificien_infra.files import write_atomic
+from artificien_infra.core import state
+from artificien_infra.core.config import LOCAL_CREDENTIALS, LOCAL_REGION, ConfigError, Context
+from artificien_infra.core.files import write_atomic
 
 HOST = "127.0.0.1"
 LOCAL_STATE_BUCKET = "artificien-tfstate-local"
@@ -172,7 +172,7 @@ def up(ctx: Context, wait: float = 60.0) -> tuple[str, bool]:
         argv = [
             sys.executable,
             "-m",
-            "artificien_infra.emulator",
+            "artificien_infra.local.emulator",
             "--host",
             HOST,
             "--port",

@@ -1,0 +1,166 @@
+"""``package``, ``plan``, ``apply``, ``destroy``, ``outputs``, ``drift`` and ``bootstrap``.
+
+Diagnostics and progress go to stderr; machine-readable output (``outputs --json``) to stdout.
+Exit codes: 0 success (plan/drift: nothing to do), 2 changes found, 1 error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from artificien_infra.commands.common import EXIT_CHANGES, context, env_option, err
+from artificien_infra.core import deploy, packaging, state
+from artificien_infra.core.config import ENVIRONMENTS, LOCAL, ConfigError
+from artificien_infra.core.files import write_atomic
+from artificien_infra.core.redact import MARK
+from artificien_infra.core.summary import DRIFT_COLUMNS, PlanSummary, render
+
+
+@click.group()
+def commands() -> None:
+    """Holder of this module's commands; ``artificien_infra.cli`` adds them to the root."""
+
+
+@commands.command()
+def package() -> None:
+    """Build reproducible Lambda zips into build/lambdas/ (no-op when nothing changed)."""
+    ctx = context()
+    results = packaging.package_all(ctx.paths)
+    table = Table(title="Lambda packages", title_justify="left")
+    for column in ("function", "size", "sha256 (base64)", "status"):
+        table.add_column(column)
+    for r in results:
+        status = "[green]built[/green]" if r.rebuilt else "unchanged"
+        table.add_row(
+            r.artifact.function,
+            f"{r.artifact.size:,} B",
+            r.artifact.source_code_hash[:16] + "…",
+            status,
+        )
+    err.print(table)
+
+
+@commands.command()
+@env_option
+@click.option("--component", help="Plan only this module of the composition (e.g. dynamodb).")
+def plan(env: str, component: str | None) -> None:
+    """Plan ENV into build/ENV.tfplan (+ .json). Exit 0: no changes, 2: changes, 1: error."""
+    outcome = deploy.plan(context(), env, component=component)
+    render(outcome.summary, f"Plan for {env}" + (f" ({component})" if component else ""), err)
+    err.print(f"saved plan: {outcome.plan_file}")
+    sys.exit(EXIT_CHANGES if outcome.has_changes else 0)
+
+
+def _confirmer(env: str, yes: bool, confirm_env: str | None, action: str):
+    def confirm(summary: PlanSummary) -> bool:
+        render(summary, f"{action.capitalize()} {env}", err)
+        if env == LOCAL:
+            return True
+        if env == "prod":
+            typed = confirm_env
+            if typed is None:
+                if not sys.stdin.isatty():
+                    raise ConfigError(
+                        f"{action} on prod needs the env name typed, or --confirm-env prod"
+                    )
+                typed = click.prompt(f"Type the environment name to {action} it", err=True)
+            return typed == env
+        return yes or click.confirm(f"{action.capitalize()} {env}?", err=True, default=False)
+
+    return confirm
+
+
+@commands.command()
+@env_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (dev/staging).")
+@click.option(
+    "--confirm-env", metavar="NAME", help="Type-ahead of the env name that prod requires."
+)
+def apply(env: str, yes: bool, confirm_env: str | None) -> None:
+    """Apply exactly the saved plan of ENV (refuses a missing or stale plan)."""
+    summary = deploy.apply(context(), env, confirm=_confirmer(env, yes, confirm_env, "apply"))
+    totals = summary.totals
+    err.print(
+        f"[green]applied[/green] {env}: {totals['add']} added, {totals['change']} changed, "
+        f"{totals['replace']} replaced, {totals['destroy']} destroyed"
+    )
+
+
+@commands.command()
+@env_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (dev/staging).")
+@click.option(
+    "--confirm-env", metavar="NAME", help="Type-ahead of the env name that prod requires."
+)
+@click.option("--allow-prod-destroy", is_flag=True, help="Needed, with --confirm-env, for prod.")
+def destroy(env: str, yes: bool, confirm_env: str | None, allow_prod_destroy: bool) -> None:
+    """Plan and apply the destruction of everything in ENV."""
+    ctx = context()
+    if env == "prod" and not allow_prod_destroy:
+        raise ConfigError("refusing to destroy prod without --allow-prod-destroy")
+    deploy.plan(ctx, env, destroy=True)
+    deploy.apply(ctx, env, destroy=True, confirm=_confirmer(env, yes, confirm_env, "destroy"))
+    err.print(f"[green]destroyed[/green] {env}")
+
+
+@commands.command()
+@env_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")
+@click.option("--show-sensitive", is_flag=True, help="Print sensitive values instead of masking.")
+def outputs(env: str, as_json: bool, show_sensitive: bool) -> None:
+    """Print the Terraform outputs of ENV (sensitive values masked unless asked)."""
+    raw = deploy.outputs(context(), env)
+    values = {
+        name: (item["value"] if show_sensitive or not item.get("sensitive") else MARK)
+        for name, item in sorted(raw.items())
+    }
+    if as_json:
+        click.echo(json.dumps(values, indent=2, sort_keys=True))
+        return
+    table = Table(title=f"Outputs of {env}", title_justify="left")
+    table.add_column("output")
+    table.add_column("value", overflow="fold")
+    for name, value in values.items():
+        shown = value if isinstance(value, str) else json.dumps(value)
+        table.add_row(name, shown)
+    Console().print(table)
+
+
+@commands.command()
+@env_option
+def drift(env: str) -> None:
+    """Report resources changed outside Terraform. Exit 0: none, 2: drift, 1: error."""
+    summary = deploy.drift(context(), env)
+    render(summary, f"Drift in {env}", err, columns=DRIFT_COLUMNS)
+    for component in sorted(summary.addresses):
+        for line in summary.addresses[component]:
+            err.print(f"  {line}")
+    sys.exit(EXIT_CHANGES if summary.has_changes else 0)
+
+
+@commands.command()
+@click.option(
+    "--env",
+    "env",
+    type=click.Choice([e for e in ENVIRONMENTS if e != LOCAL]),
+    required=True,
+    help="The real environment to prepare.",
+)
+@click.option("--region", required=True, help="Region of the state bucket.")
+@click.option("--profile", help="AWS credentials profile (e.g. prod in its own account).")
+@click.option("--bucket", help="State bucket name (default artificien-tfstate-<account>-<region>).")
+def bootstrap(env: str, region: str, profile: str | None, bucket: str | None) -> None:
+    """Create the remote-state bucket of ENV and write terraform/envs/ENV.backend.hcl."""
+    ctx = context()
+    session = state.session(profile, region)
+    account = session.client("sts").get_caller_identity()["Account"]
+    name = bucket or state.state_bucket_name(account, region)
+    created = state.ensure_state_bucket(session.client("s3"), name, region)
+    path = ctx.paths.backend_hcl(env)
+    write_atomic(path, state.backend_hcl(name, region, profile=profile))
+    err.print(f"state bucket {name} {'created' if created else 'checked'}; wrote {path}")
