@@ -6,8 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shared.config import BUCKET_NAME, TABLE_NAME, ConfigError, optional_int, required
+from shared.dataset import DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_SAMPLE_BYTES, Limits
 
 __all__ = [
+    "DEFAULT_MAX_ATTRIBUTES",
+    "DEFAULT_MAX_SAMPLE_BYTES",
     "DEFAULT_MAX_SAMPLE_ROWS",
     "DEFAULT_SAMPLE_ROWS",
     "Config",
@@ -22,12 +25,19 @@ DEFAULT_MAX_SAMPLE_ROWS = 1_000_000
 
 @dataclass(frozen=True)
 class Config:
-    """The table whose stream feeds the function, the bucket it writes to, and row counts."""
+    """The table whose stream feeds the function, the bucket it writes to, row counts and the
+    limits every item is held to (the registration API applies the same ones)."""
 
     dataset_table: str
     sample_data_bucket: str
     default_sample_rows: int  # when an item has no num_devices
     max_sample_rows: int
+    max_attributes: int = DEFAULT_MAX_ATTRIBUTES
+    max_sample_bytes: int = DEFAULT_MAX_SAMPLE_BYTES
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(max_attributes=self.max_attributes, max_sample_bytes=self.max_sample_bytes)
 
 
 def from_environ(environ: Mapping[str, str]) -> Config:
@@ -37,5 +47,9 @@ def from_environ(environ: Mapping[str, str]) -> Config:
         default_sample_rows=optional_int(environ, "DEFAULT_SAMPLE_ROWS", DEFAULT_SAMPLE_ROWS),
         max_sample_rows=optional_int(
             environ, "MAX_SAMPLE_ROWS", DEFAULT_MAX_SAMPLE_ROWS, minimum=1
+        ),
+        max_attributes=optional_int(environ, "MAX_ATTRIBUTES", DEFAULT_MAX_ATTRIBUTES, minimum=1),
+        max_sample_bytes=optional_int(
+            environ, "MAX_SAMPLE_BYTES", DEFAULT_MAX_SAMPLE_BYTES, minimum=1
         ),
     )

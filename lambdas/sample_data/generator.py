@@ -11,14 +11,36 @@ bytes do not depend on the chunk size either.
 
 from __future__ import annotations
 
-import csv
 import io
 import random
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from math import floor
 
-from sample_data.dataset import Column, DatasetSpec
-from sample_data.words import WORDS
+from shared.dataset import (
+    DEFAULT_MAX_SAMPLE_BYTES,
+    LINE_END,
+    Column,
+    DatasetSpec,
+    format_value,
+    header_line,
+    rows_within,
+)
+from shared.words import WORDS
+
+__all__ = [
+    "CHUNK_MULTIPLE",
+    "CHUNK_ROWS",
+    "LINE_END",
+    "TABLE_LIMIT",
+    "RowPlan",
+    "format_value",
+    "generate_csv",
+    "header",
+    "plan_rows",
+    "row_count",
+    "write_csv",
+]
 
 CHUNK_ROWS = 4096
 # Chunks are a multiple of this many rows so that block draws (random bytes for booleans) consume
@@ -28,20 +50,50 @@ CHUNK_MULTIPLE = 32
 TABLE_LIMIT = 1 << 16
 # Random byte -> "0"/"1" (its lowest bit), applied to a whole chunk at once.
 _BOOLEAN_BYTES = bytes(ord("0") + (value & 1) for value in range(256))
-LINE_END = "\r\n"
 
 
-def row_count(spec: DatasetSpec, default_rows: int, max_rows: int) -> int:
-    """``num_devices`` rows (``default_rows`` when the item has none), at most ``max_rows``."""
-    wanted = default_rows if spec.num_devices is None else spec.num_devices
-    return max(0, min(wanted, max_rows))
+@dataclass(frozen=True)
+class RowPlan:
+    """How many rows a sample gets and what bounded it."""
+
+    wanted: int  # num_devices, or the default when the item has none
+    rows: int  # what is written
+    limited_by: str | None  # "max_sample_rows", "max_sample_bytes", or None (all wanted rows)
+
+
+def plan_rows(
+    spec: DatasetSpec,
+    default_rows: int,
+    max_rows: int,
+    max_bytes: int = DEFAULT_MAX_SAMPLE_BYTES,
+) -> RowPlan:
+    """``num_devices`` rows (``default_rows`` when the item has none), at most ``max_rows`` and
+    at most what fits in ``max_bytes`` by the widest value of every column."""
+    wanted = max(0, default_rows if spec.num_devices is None else spec.num_devices)
+    capped = min(wanted, max_rows)
+    rows = min(capped, rows_within(spec, max_bytes))
+    if rows == wanted:
+        return RowPlan(wanted=wanted, rows=rows, limited_by=None)
+    return RowPlan(
+        wanted=wanted,
+        rows=rows,
+        limited_by="max_sample_bytes" if rows < capped else "max_sample_rows",
+    )
+
+
+def row_count(
+    spec: DatasetSpec,
+    default_rows: int,
+    max_rows: int,
+    max_bytes: int = DEFAULT_MAX_SAMPLE_BYTES,
+) -> int:
+    """The rows :func:`plan_rows` gives the sample."""
+    return plan_rows(spec, default_rows, max_rows, max_bytes).rows
 
 
 def header(spec: DatasetSpec) -> str:
     """The header line, quoted per RFC 4180 where a name needs it."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator=LINE_END).writerow(column.name for column in spec.columns)
-    return buffer.getvalue()
+    return header_line(spec)
 
 
 def generate_csv(
@@ -79,18 +131,6 @@ def write_csv(
         stream.write(chunk)
         written += len(chunk)
     return written
-
-
-def format_value(column: Column, index: int) -> str:
-    """The exact string of grid point ``index`` (0-based) of a numeric column (no floats)."""
-    value = column.low + index
-    places = column.places
-    if places == 0:
-        return str(value)
-    if value >= 10**places or value <= -(10**places):
-        digits = str(value)
-        return f"{digits[:-places]}.{digits[-places:]}"
-    return ("-0." if value < 0 else "0.") + str(abs(value)).zfill(places)
 
 
 def _drawer(column: Column, rng: random.Random) -> Callable[[int], list[str]]:

@@ -20,8 +20,9 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from sample_data import dataset, generator, upload
+from sample_data import generator, upload
 from sample_data.config import Config
+from shared import dataset
 
 LOGGER = logging.getLogger("sample_data.records")
 
@@ -84,13 +85,31 @@ def process_record(record: DynamoDBRecord, config: Config, s3: Any) -> None:
     dataset_id = new_image.get("dataset_id", {})
     context["dataset_id"] = dataset_id.get("S") if isinstance(dataset_id, Mapping) else None
     try:
-        spec = dataset.parse_item(new_image)
+        # The same rule, limits included, that the registration API applied before storing it:
+        # an item an operator wrote directly is held to it here.
+        spec = dataset.parse_item(new_image, config.limits)
     except dataset.InvalidDataset as error:
         raise _rejected(
             "dataset rejected", context, field=error.field, reason=error.reason
         ) from None
 
-    rows = generator.row_count(spec, config.default_sample_rows, config.max_sample_rows)
+    plan = generator.plan_rows(
+        spec, config.default_sample_rows, config.max_sample_rows, config.max_sample_bytes
+    )
+    rows = plan.rows
+    if plan.limited_by is not None:
+        LOGGER.warning(
+            "sample rows reduced",
+            extra={
+                **context,
+                "wanted_rows": plan.wanted,
+                "rows": rows,
+                "limited_by": plan.limited_by,
+                "max_sample_rows": config.max_sample_rows,
+                "max_sample_bytes": config.max_sample_bytes,
+                "row_bytes_at_most": dataset.row_bytes(spec),
+            },
+        )
     key = f"{spec.dataset_id}.csv"
     try:
         result = upload.upload_stream(

@@ -1,0 +1,138 @@
+"""The dataset and user tables, and the PyGrid nodes' ECS services, behind the small interfaces
+the logic needs (``logic.MarketplaceStore``, ``logic.NodeDirectory``)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from boto3.dynamodb.types import TypeSerializer
+from botocore.exceptions import ClientError
+
+from marketplace_api.config import Config
+from marketplace_api.logic import Purchase
+
+LOGGER = logging.getLogger("marketplace_api.store")
+
+_serializer = TypeSerializer()
+# A node being deleted still holds its name (and its host) until ECS reports it INACTIVE.
+_LIVE_SERVICE_STATES = frozenset({"ACTIVE", "DRAINING"})
+
+
+def to_dynamodb(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: _serializer.serialize(value) for name, value in item.items()}
+
+
+def _error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+class AwsMarketplaceStore:
+    """Conditional writes on the dataset and user tables; one Query (COUNT) on the owner index."""
+
+    def __init__(self, dynamodb: Any, config: Config) -> None:
+        self._dynamodb = dynamodb
+        self._config = config
+
+    def count_datasets_of(self, owner: str) -> int:
+        """How many apps ``owner`` has registered, following the COUNT query's pages."""
+        paginator = self._dynamodb.get_paginator("query")
+        pages = paginator.paginate(
+            TableName=self._config.dataset_table,
+            IndexName=self._config.owner_index,
+            KeyConditionExpression="owner_username = :owner",
+            ExpressionAttributeValues={":owner": {"S": owner}},
+            Select="COUNT",
+        )
+        return sum(int(page.get("Count", 0)) for page in pages)
+
+    def put_new_dataset(self, item: dict[str, Any]) -> bool:
+        try:
+            self._dynamodb.put_item(
+                TableName=self._config.dataset_table,
+                Item=to_dynamodb(item),
+                ConditionExpression="attribute_not_exists(dataset_id)",
+            )
+        except ClientError as error:
+            if _error_code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def purchase(self, user_id: str, dataset_id: str) -> Purchase:
+        """One transaction: the id joins the user's list only if absent, and the app's counter
+        grows in the same step, so a retried or concurrent purchase counts once."""
+        try:
+            self._dynamodb.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self._config.user_table,
+                            "Key": {"user_id": {"S": user_id}},
+                            "UpdateExpression": (
+                                "SET datasets_purchased ="
+                                " list_append(if_not_exists(datasets_purchased, :none), :id)"
+                            ),
+                            "ConditionExpression": (
+                                "attribute_exists(user_id)"
+                                " AND NOT contains(datasets_purchased, :dataset)"
+                            ),
+                            "ExpressionAttributeValues": {
+                                ":none": {"L": []},
+                                ":id": {"L": [{"S": dataset_id}]},
+                                ":dataset": {"S": dataset_id},
+                            },
+                            # Tells "already owned" (the row comes back) from "no row" (nothing
+                            # does) without another request; the row is looked at, never kept.
+                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._config.dataset_table,
+                            "Key": {"dataset_id": {"S": dataset_id}},
+                            "UpdateExpression": "ADD numPurchases :one",
+                            "ConditionExpression": "attribute_exists(dataset_id)",
+                            "ExpressionAttributeValues": {":one": {"N": "1"}},
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if _error_code(error) != "TransactionCanceledException":
+                raise
+            return self._why_cancelled(error)
+        return Purchase.ADDED
+
+    @staticmethod
+    def _why_cancelled(error: ClientError) -> Purchase:
+        reasons = list(error.response.get("CancellationReasons") or [])
+        codes = [str(reason.get("Code") or "None") for reason in reasons]
+        user, dataset = [*reasons, {}, {}][:2]
+        if dataset.get("Code") == "ConditionalCheckFailed":
+            return Purchase.NO_DATASET
+        if user.get("Code") != "ConditionalCheckFailed":
+            LOGGER.error("purchase transaction cancelled", extra={"reasons": codes})
+            raise error
+        return Purchase.ALREADY_OWNED if user.get("Item") else Purchase.NO_ACCOUNT
+
+
+class EcsNodeDirectory:
+    """Whether a node's ECS service ``<prefix><slug>`` exists in the nodes' cluster: a single
+    DescribeServices of one name, the name the node manager gives a node of that slug."""
+
+    def __init__(self, ecs: Any, config: Config) -> None:
+        self._ecs = ecs
+        self._config = config
+
+    def node_exists(self, slug: str) -> bool:
+        name = f"{self._config.node_service_prefix}{slug}"
+        answer = self._ecs.describe_services(cluster=self._config.node_cluster, services=[name])
+        for failure in answer.get("failures", []):
+            if failure.get("reason") != "MISSING":
+                # Not "no such service": the check could not be made, so refuse to guess.
+                raise RuntimeError(f"DescribeServices of {name} failed: {failure.get('reason')}")
+        return any(
+            service.get("serviceName") == name and service.get("status") in _LIVE_SERVICE_STATES
+            for service in answer.get("services", [])
+        )
