@@ -187,8 +187,12 @@ class Terraform:
     def show_json(self, plan: Path) -> dict:
         return json.loads(self.run("show", "-json", str(plan)).stdout)
 
-    def apply_plan(self, plan: Path) -> None:
-        self.run("apply", "-input=false", "-auto-approve", str(plan), stream=True)
+    def apply_plan(self, plan: Path, *, parallelism: int | None = None) -> None:
+        """Apply a saved plan; ``parallelism`` overrides Terraform's 10 concurrent operations."""
+        args = ["-input=false", "-auto-approve"]
+        if parallelism is not None:
+            args.append(f"-parallelism={parallelism}")
+        self.run("apply", *args, str(plan), stream=True)
 
     def outputs(self) -> dict[str, dict]:
         return json.loads(self.run("output", "-json").stdout or "{}")
