@@ -52,3 +52,28 @@ output "log_group_name" {
   description = "Log group the database exports its PostgreSQL log to."
   value       = aws_cloudwatch_log_group.this.name
 }
+
+output "pygrid_role_name" {
+  description = "The database role PyGrid connects as (LOGIN, CREATEDB; no superuser, cannot create roles)."
+  value       = var.role.name
+}
+
+output "pygrid_role_secret_arn" {
+  description = "ARN of the role's secret (username, password, host, port, url); its url key is the nodes' DATABASE_URL. The ARN only: the value is written by the role function."
+  value       = aws_secretsmanager_secret.role.arn
+}
+
+output "role_function_name" {
+  description = "The function that creates the role and writes its secret (run again by an apply whose inputs changed)."
+  value       = aws_lambda_function.role.function_name
+}
+
+output "role_function_security_group_id" {
+  description = "Security group of the role function (the database admits it on its port)."
+  value       = aws_security_group.role_function.id
+}
+
+output "role_provisioned" {
+  description = "Whether this apply ran the role function (false on the local emulator: the secret then has no value)."
+  value       = var.role.provisioning_enabled
+}

@@ -141,6 +141,36 @@ variable "database" {
   }
 }
 
+variable "role" {
+  description = "PyGrid's own database role (never the master): its name, the role function's package (lambdas/pygrid_db_role) and Powertools layer, whether apply runs it (false only on the local emulator, which stores Lambda code but cannot run it and has no PostgreSQL behind its cluster endpoint), and the recovery window of its secret."
+  type = object({
+    name = optional(string, "pygrid")
+    package = object({
+      filename         = string
+      source_code_hash = string
+    })
+    layers                      = optional(list(string), [])
+    provisioning_enabled        = optional(bool, true)
+    secret_recovery_window_days = optional(number, 30)
+  })
+  nullable = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.role.name)) && var.role.name != var.database.master_username && !startswith(var.role.name, "rds") && !startswith(var.role.name, "pg_")
+    error_message = "role.name must be a lower-case PostgreSQL identifier (at most 63 characters), not the master user's and not starting with rds or pg_ (reserved)."
+  }
+
+  validation {
+    condition     = endswith(var.role.package.filename, ".zip") && length(var.role.package.source_code_hash) > 0
+    error_message = "role.package must name the function's .zip and its source_code_hash (artificien-infra package)."
+  }
+
+  validation {
+    condition     = var.role.secret_recovery_window_days == 0 || (var.role.secret_recovery_window_days >= 7 && var.role.secret_recovery_window_days <= 30)
+    error_message = "role.secret_recovery_window_days must be 0 (delete at once) or 7-30."
+  }
+}
+
 variable "deletion_protection" {
   description = "Protect the database from deletion and take a final snapshot when it is destroyed. The root passes true in prod only; false lets dev/local tear down without leftovers."
   type        = bool

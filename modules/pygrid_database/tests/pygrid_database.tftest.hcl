@@ -2,6 +2,12 @@ mock_provider "aws" {
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/artificien-dev-pygrid-db-monitoring" }
   }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-dev/pygrid-database/pygrid-XyZ123" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/artificien-dev-pygrid_db_role" }
+  }
   mock_resource "aws_rds_cluster" {
     defaults = {
       master_user_secret = [{
@@ -20,6 +26,21 @@ variables {
   kms_key_arn        = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
   vpc_id             = "vpc-0123456789abcdef0"
   private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"]
+  role = {
+    package = { filename = "../build/lambdas/pygrid_db_role.zip", source_code_hash = "c2hhMjU2LW9mLXRoZS16aXA=" }
+    layers  = ["arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:27"]
+  }
+}
+
+# Distinct ids, so that an assertion on which group a rule references cannot pass by accident.
+override_resource {
+  target = aws_security_group.this
+  values = { id = "sg-0d0000000000000d1" }
+}
+
+override_resource {
+  target = aws_security_group.role_function
+  values = { id = "sg-0f0000000000000f2" }
 }
 
 # The runs below moved here from modules/ecs_cluster with the database they test.
@@ -231,4 +252,159 @@ run "rejects_bad_identifiers_and_version" {
   }
 
   expect_failures = [var.database]
+}
+
+# The role PyGrid connects as: made by the function inside the VPC, never the master.
+run "role_function_runs_in_the_vpc_and_apply_invokes_it" {
+  command = apply
+
+  assert {
+    condition     = aws_lambda_function.role.vpc_config[0].subnet_ids == toset(var.private_subnet_ids) && aws_lambda_function.role.vpc_config[0].security_group_ids == toset([aws_security_group.role_function.id])
+    error_message = "the function must run in the private subnets with its own security group"
+  }
+
+  assert {
+    condition     = aws_lambda_function.role.handler == "pygrid_db_role.handler.handler" && aws_lambda_function.role.reserved_concurrent_executions == 1 && aws_lambda_function.role.kms_key_arn == var.kms_key_arn
+    error_message = "the function runs the role code, one at a time, its environment under the platform key"
+  }
+
+  assert {
+    condition     = length(aws_lambda_invocation.role) == 1 && jsondecode(aws_lambda_invocation.role[0].input) == { action = "provision" }
+    error_message = "apply must invoke the function with the provision action"
+  }
+
+  assert {
+    condition     = toset(keys(aws_lambda_invocation.role[0].triggers)) == toset(["cluster_resource_id", "endpoint", "port", "role_secret_arn", "role_name", "code"])
+    error_message = "a replaced cluster, a new secret, role name or code must run the function again"
+  }
+
+  assert {
+    condition = { for k, v in aws_lambda_function.role.environment[0].variables : k => v if k != "DATABASE_HOST" } == {
+      MASTER_SECRET_ARN  = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-0000-AbCdEf"
+      ROLE_SECRET_ARN    = output.pygrid_role_secret_arn
+      DATABASE_PORT      = "5432"
+      ROLE_NAME          = "pygrid"
+      ADMIN_DATABASE     = "postgres"
+      PROTECTED_DATABASE = "pygrid"
+      DATABASE_TLS       = "require"
+    }
+    error_message = "the function reads the master secret, writes the role's, over TLS, and closes the cluster's own database"
+  }
+}
+
+run "role_secret_is_its_own_under_the_platform_key" {
+  command = apply
+
+  assert {
+    condition     = aws_secretsmanager_secret.role.name == "artificien-dev/pygrid-database/pygrid" && aws_secretsmanager_secret.role.kms_key_id == var.kms_key_arn
+    error_message = "the role's secret is <name>/pygrid-database/<role>, under the platform key"
+  }
+
+  assert {
+    condition     = output.pygrid_role_secret_arn != output.master_user_secret_arn && output.pygrid_role_name == "pygrid" && output.role_provisioned
+    error_message = "the nodes' secret must not be the master secret"
+  }
+}
+
+run "role_function_policy_is_scoped" {
+  command = apply
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.role_function.policy).Statement : s.Sid] == ["WriteOwnLogs", "WriteTraces", "ReadMasterSecret", "KeepRoleSecret", "GeneratePassword", "UsePlatformKeyViaServices", "AttachToPrivateSubnets", "ManageOwnInterfaces", "DescribeNetwork"]
+    error_message = "the function's policy holds exactly its statements"
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.role_function.policy).Statement : s if s.Sid == "ReadMasterSecret"]).Action == ["secretsmanager:GetSecretValue"] && one([for s in jsondecode(aws_iam_role_policy.role_function.policy).Statement : s.Resource if s.Sid == "ReadMasterSecret"]) == "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-0000-AbCdEf"
+    error_message = "the master secret may only be read"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.role_function.policy).Statement :
+      contains(s.Action, "secretsmanager:PutSecretValue") ? s.Resource == aws_secretsmanager_secret.role.arn : true
+    ])
+    error_message = "only the role's own secret may be written"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_iam_role_policy.role_function.policy).Statement : [
+        for a in s.Action : contains(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "secretsmanager:GetRandomPassword", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"], a)
+      ] if s.Resource == "*"
+    ]))
+    error_message = "only actions without resource-level permissions may use *"
+  }
+
+  assert {
+    condition     = toset(one([for s in jsondecode(aws_iam_role_policy.role_function.policy).Statement : s.Resource if s.Sid == "AttachToPrivateSubnets"])) == toset(["arn:aws:ec2:us-east-1:123456789012:network-interface/*", "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0f0000000000000f2", "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0aaaaaaaaaaaaaaa1", "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0bbbbbbbbbbbbbbb2"])
+    error_message = "network interfaces only in the private subnets with the function's group"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.role_function.assume_role_policy).Statement[0].Principal.Service == "lambda.amazonaws.com" && jsondecode(aws_iam_role.role_function.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    error_message = "only Lambda in this account may assume the function's role"
+  }
+}
+
+run "role_function_reaches_only_the_database_and_https" {
+  command = apply
+
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.role_function_to_database.referenced_security_group_id == aws_security_group.this.id && aws_vpc_security_group_egress_rule.role_function_to_database.from_port == 5432 && aws_vpc_security_group_egress_rule.role_function_to_database.to_port == 5432
+    error_message = "the function reaches the database group on its port"
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.role_function_https.from_port == 443 && aws_vpc_security_group_egress_rule.role_function_https.to_port == 443
+    error_message = "and HTTPS (Secrets Manager), nothing else"
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.database_from_role_function.security_group_id == aws_security_group.this.id && aws_vpc_security_group_ingress_rule.database_from_role_function.referenced_security_group_id == aws_security_group.role_function.id && aws_vpc_security_group_ingress_rule.database_from_role_function.from_port == 5432
+    error_message = "the database admits the function's group on its port"
+  }
+}
+
+run "local_emulator_does_not_invoke" {
+  command = plan
+
+  variables {
+    role = {
+      package                     = { filename = "../build/lambdas/pygrid_db_role.zip", source_code_hash = "c2hhMjU2LW9mLXRoZS16aXA=" }
+      provisioning_enabled        = false
+      secret_recovery_window_days = 0
+    }
+  }
+
+  assert {
+    condition     = length(aws_lambda_invocation.role) == 0 && aws_secretsmanager_secret.role.recovery_window_in_days == 0 && !output.role_provisioned
+    error_message = "without provisioning there is no invocation; the function and the secret still exist"
+  }
+}
+
+run "rejects_the_master_user_as_pygrid_role" {
+  command = plan
+
+  variables {
+    role = {
+      name    = "pygrid_admin"
+      package = { filename = "../build/lambdas/pygrid_db_role.zip", source_code_hash = "c2hhMjU2LW9mLXRoZS16aXA=" }
+    }
+  }
+
+  expect_failures = [var.role]
+}
+
+run "rejects_a_reserved_role_name" {
+  command = plan
+
+  variables {
+    role = {
+      name    = "rds_pygrid"
+      package = { filename = "../build/lambdas/pygrid_db_role.zip", source_code_hash = "c2hhMjU2LW9mLXRoZS16aXA=" }
+    }
+  }
+
+  expect_failures = [var.role]
 }
