@@ -8,11 +8,13 @@ failure, never a pass.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import subprocess
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,8 +85,24 @@ def check_tests(ctx: Context, only: str | None = None) -> list[StepResult]:
         modules = [m for m in modules if m.name == only]
         if not modules:
             raise ConfigError(f"module {only!r} has no tests/*.tftest.hcl")
-    # One after another: Terraform calls share the process environment (see terraform.py).
-    return [_module_test(ctx, module) for module in modules]
+    workers = _test_workers(len(modules))
+    if ctx.runner is not None or workers == 1:
+        # A fake runner records calls in this process; one module needs no pool.
+        return [_module_test(ctx, module) for module in modules]
+    # Terraform calls swap the process environment (see terraform.py), so modules run in
+    # processes of their own rather than threads; results come back in module order.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+        return list(pool.map(_module_test, [ctx] * len(modules), modules))
+
+
+def _test_workers(count: int) -> int:
+    """How many modules' tests run at once: ``ARTIFICIEN_TEST_WORKERS``, else one per core."""
+    raw = os.environ.get("ARTIFICIEN_TEST_WORKERS", "").strip()
+    if raw and (not raw.isdigit() or int(raw) < 1):
+        raise ConfigError(f"ARTIFICIEN_TEST_WORKERS must be a whole number >= 1: {raw!r}")
+    wanted = int(raw) if raw else (os.cpu_count() or 1)
+    return max(1, min(wanted, count))
 
 
 def checkov_binary(ctx: Context) -> str:
