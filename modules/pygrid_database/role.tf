@@ -91,6 +91,7 @@ resource "aws_cloudwatch_log_group" "role_function" {
 
 resource "aws_lambda_function" "role" {
   # checkov:skip=CKV_AWS_116: only Terraform invokes it, synchronously (aws_lambda_invocation): a failure fails the apply with the function's message, there is no asynchronous event to keep.
+  # checkov:skip=CKV_AWS_115: a reservation is the env's choice (role.reserved_concurrency), as for the platform's other functions: a new account's Lambda quota can be too low for any. Only Terraform invokes it, once per apply, under the state lock, so runs never overlap.
   # checkov:skip=CKV_AWS_272: packages are built reproducibly by `artificien-infra package` and pinned by source_code_hash in the plan; AWS Signer is not available in the local emulator every change is tested against.
   function_name                  = local.role_function_name
   description                    = "Creates and keeps current PyGrid's database role and its secret (never the master's)."
@@ -103,7 +104,7 @@ resource "aws_lambda_function" "role" {
   layers                         = var.role.layers
   memory_size                    = 256
   timeout                        = 60
-  reserved_concurrent_executions = 1 # two runs at once would race on the role's password
+  reserved_concurrent_executions = var.role.reserved_concurrency
   kms_key_arn                    = var.kms_key_arn
 
   vpc_config {

@@ -142,7 +142,7 @@ variable "database" {
 }
 
 variable "role" {
-  description = "PyGrid's own database role (never the master): its name, the role function's package (lambdas/pygrid_db_role) and Powertools layer, whether apply runs it (false only on the local emulator, which stores Lambda code but cannot run it and has no PostgreSQL behind its cluster endpoint), and the recovery window of its secret."
+  description = "PyGrid's own database role (never the master): its name, the role function's package (lambdas/pygrid_db_role) and Powertools layer, whether apply runs it (false only on the local emulator, which stores Lambda code but cannot run it and has no PostgreSQL behind its cluster endpoint), the recovery window of its secret, and the function's reserved concurrency (null: none)."
   type = object({
     name = optional(string, "pygrid")
     package = object({
@@ -152,6 +152,7 @@ variable "role" {
     layers                      = optional(list(string), [])
     provisioning_enabled        = optional(bool, true)
     secret_recovery_window_days = optional(number, 30)
+    reserved_concurrency        = optional(number)
   })
   nullable = false
 
@@ -163,6 +164,11 @@ variable "role" {
   validation {
     condition     = endswith(var.role.package.filename, ".zip") && length(var.role.package.source_code_hash) > 0
     error_message = "role.package must name the function's .zip and its source_code_hash (artificien-infra package)."
+  }
+
+  validation {
+    condition     = var.role.reserved_concurrency == null || try(var.role.reserved_concurrency >= 1 && floor(var.role.reserved_concurrency) == var.role.reserved_concurrency, false)
+    error_message = "role.reserved_concurrency must be null (none reserved) or a whole number >= 1."
   }
 
   validation {

@@ -264,8 +264,8 @@ run "role_function_runs_in_the_vpc_and_apply_invokes_it" {
   }
 
   assert {
-    condition     = aws_lambda_function.role.handler == "pygrid_db_role.handler.handler" && aws_lambda_function.role.reserved_concurrent_executions == 1 && aws_lambda_function.role.kms_key_arn == var.kms_key_arn
-    error_message = "the function runs the role code, one at a time, its environment under the platform key"
+    condition     = aws_lambda_function.role.handler == "pygrid_db_role.handler.handler" && aws_lambda_function.role.kms_key_arn == var.kms_key_arn && aws_lambda_function.role.tracing_config[0].mode == "Active"
+    error_message = "the function runs the role code, traced, its environment under the platform key"
   }
 
   assert {
