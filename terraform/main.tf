@@ -112,6 +112,8 @@ module "sample_data" {
   sample_data_bucket_arn   = module.storage.sample_data_bucket_arn
   default_sample_rows      = var.default_sample_rows
   max_sample_rows          = var.max_sample_rows
+  max_attributes           = var.dataset_limits.max_attributes
+  max_sample_bytes         = var.dataset_limits.max_sample_mib * 1048576
   log_retention_days       = var.log_retention_days
   tags                     = local.tags
 }
@@ -165,12 +167,54 @@ module "model_api" {
     user_pool_endpoint = module.cognito.user_pool_endpoint
     client_ids         = [module.cognito.web_client_id]
   }
+  # The registration API's routes (module.marketplace_api) are POSTs on this API.
   cors_allowed_origins   = var.model_api_cors_allowed_origins
+  cors_allowed_methods   = ["GET", "POST", "OPTIONS"]
   throttling_rate_limit  = var.model_api_throttling.rate_limit
   throttling_burst_limit = var.model_api_throttling.burst_limit
   custom_domain          = var.model_api_custom_domain
   log_retention_days     = var.log_retention_days
   tags                   = local.tags
+}
+
+# App registration and purchases (POST /datasets, POST /datasets/{dataset_id}/purchase): routes on
+# the model API's HTTP API, behind its Cognito JWT authorizer; the only way a website user writes
+# to the catalogue or to their purchases.
+module "marketplace_api" {
+  source = "../modules/marketplace_api"
+
+  name           = local.name
+  account_id     = data.aws_caller_identity.current.account_id
+  region         = var.aws_region
+  kms_key_arn    = module.kms.key_arn
+  lambda_package = var.lambda_packages["marketplace_api"]
+  lambda_layers  = [local.powertools_layer_arn]
+  api = {
+    id            = module.model_api.api_id
+    execution_arn = module.model_api.api_execution_arn
+    authorizer_id = module.model_api.authorizer_id
+  }
+  dataset_table = {
+    name = module.dynamodb.dataset_table_name
+    arn  = module.dynamodb.dataset_table_arn
+  }
+  user_table = {
+    name = module.dynamodb.user_table_name
+    arn  = module.dynamodb.user_table_arn
+  }
+  # A registration may not take the name of a running node: the node manager's own names.
+  node_cluster = {
+    name = module.ecs_cluster.cluster_name
+    arn  = module.ecs_cluster.cluster_arn
+  }
+  node_service_prefix = module.node_manager.config.service_prefix
+  limits = {
+    max_attributes     = var.dataset_limits.max_attributes
+    max_sample_bytes   = var.dataset_limits.max_sample_mib * 1048576
+    max_apps_per_owner = var.dataset_limits.max_apps_per_owner
+  }
+  log_retention_days = var.log_retention_days
+  tags               = local.tags
 }
 
 module "network" {

@@ -188,6 +188,16 @@ output "model_api_function_name" {
   value       = module.model_api.function_name
 }
 
+output "marketplace_api_function_name" {
+  description = "Lambda behind the registration API's routes (on the model API: POST /datasets, POST /datasets/{dataset_id}/purchase)."
+  value       = module.marketplace_api.function_name
+}
+
+output "marketplace_api_routes" {
+  description = "Route keys of the registration API on the model API's HTTP API."
+  value       = module.marketplace_api.routes
+}
+
 # Network, cluster, database ----------------------------------------------------------------------
 
 output "vpc_id" {

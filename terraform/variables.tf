@@ -172,6 +172,32 @@ variable "max_sample_rows" {
   }
 }
 
+variable "dataset_limits" {
+  description = "Limits no registration can run past, enforced by the registration API and again by the sample generator: attributes per app, MiB of one sample CSV (rows are reduced to fit; num_devices is honoured only within it), apps per owner (the API)."
+  type = object({
+    max_attributes     = optional(number, 100)
+    max_sample_mib     = optional(number, 100)
+    max_apps_per_owner = optional(number, 20)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.dataset_limits.max_attributes >= 1 && var.dataset_limits.max_attributes <= 1000 && floor(var.dataset_limits.max_attributes) == var.dataset_limits.max_attributes
+    error_message = "dataset_limits.max_attributes must be a whole number between 1 and 1000."
+  }
+
+  validation {
+    condition     = var.dataset_limits.max_sample_mib >= 1 && var.dataset_limits.max_sample_mib <= 10240 && floor(var.dataset_limits.max_sample_mib) == var.dataset_limits.max_sample_mib
+    error_message = "dataset_limits.max_sample_mib must be a whole number between 1 and 10240."
+  }
+
+  validation {
+    condition     = var.dataset_limits.max_apps_per_owner >= 1 && var.dataset_limits.max_apps_per_owner <= 10000 && floor(var.dataset_limits.max_apps_per_owner) == var.dataset_limits.max_apps_per_owner
+    error_message = "dataset_limits.max_apps_per_owner must be a whole number between 1 and 10000."
+  }
+}
+
 # Model API ---------------------------------------------------------------------------------------
 
 variable "model_api_cors_allowed_origins" {

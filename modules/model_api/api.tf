@@ -11,7 +11,7 @@ resource "aws_apigatewayv2_api" "this" {
 
     content {
       allow_origins = cors_configuration.value
-      allow_methods = ["GET", "OPTIONS"]
+      allow_methods = var.cors_allowed_methods
       allow_headers = ["authorization", "content-type"]
       max_age       = 3600
     }

@@ -106,6 +106,18 @@ variable "cors_allowed_origins" {
   }
 }
 
+variable "cors_allowed_methods" {
+  description = "Methods a browser may call the API with (CORS). The routes of modules/marketplace_api on this API are POSTs: the root adds POST."
+  type        = list(string)
+  default     = ["GET", "OPTIONS"]
+  nullable    = false
+
+  validation {
+    condition     = contains(var.cors_allowed_methods, "OPTIONS") && alltrue([for m in var.cors_allowed_methods : contains(["GET", "POST", "OPTIONS"], m)])
+    error_message = "cors_allowed_methods must include OPTIONS (the preflight) and only GET, POST or OPTIONS."
+  }
+}
+
 variable "throttling_rate_limit" {
   description = "Steady-state requests per second the API accepts across all callers."
   type        = number

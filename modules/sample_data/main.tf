@@ -19,6 +19,10 @@ locals {
     SAMPLE_DATA_BUCKET  = var.sample_data_bucket_name
     DEFAULT_SAMPLE_ROWS = tostring(var.default_sample_rows)
     MAX_SAMPLE_ROWS     = tostring(var.max_sample_rows)
+    # The same limits the registration API holds a registration to; here they also cover items
+    # an operator writes directly.
+    MAX_ATTRIBUTES   = tostring(var.max_attributes)
+    MAX_SAMPLE_BYTES = tostring(var.max_sample_bytes)
   }
 
   # Read the dataset stream, write only samples into the sample-data bucket, use the key through

@@ -98,6 +98,30 @@ variable "max_sample_rows" {
   }
 }
 
+variable "max_attributes" {
+  description = "Most attributes (CSV columns) an item may declare; an item with more is that record's failure and gets no sample."
+  type        = number
+  default     = 100
+  nullable    = false
+
+  validation {
+    condition     = var.max_attributes >= 1 && var.max_attributes <= 1000 && floor(var.max_attributes) == var.max_attributes
+    error_message = "max_attributes must be a whole number between 1 and 1000."
+  }
+}
+
+variable "max_sample_bytes" {
+  description = "Most bytes of one sample CSV: rows are reduced to fit (num_devices is honoured only within it), with a log line."
+  type        = number
+  default     = 104857600
+  nullable    = false
+
+  validation {
+    condition     = var.max_sample_bytes >= 1048576 && var.max_sample_bytes <= 10737418240 && floor(var.max_sample_bytes) == var.max_sample_bytes
+    error_message = "max_sample_bytes must be a whole number of bytes between 1 MiB and 10 GiB."
+  }
+}
+
 variable "memory_size" {
   description = "Memory of the function in MB (Lambda scales CPU with it; generation is CPU-bound)."
   type        = number

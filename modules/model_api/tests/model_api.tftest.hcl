@@ -232,6 +232,30 @@ run "cors_allows_only_the_website_origin" {
   }
 }
 
+run "cors_allows_the_registration_routes_posts_when_asked" {
+  command = apply
+
+  variables {
+    cors_allowed_origins = ["https://main.d1abc.amplifyapp.com"]
+    cors_allowed_methods = ["GET", "POST", "OPTIONS"]
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_api.this.cors_configuration[0].allow_methods == toset(["GET", "POST", "OPTIONS"])
+    error_message = "the methods must come from cors_allowed_methods"
+  }
+}
+
+run "cors_methods_outside_the_routes_are_rejected" {
+  command = plan
+
+  variables {
+    cors_allowed_methods = ["GET", "DELETE"]
+  }
+
+  expect_failures = [var.cors_allowed_methods]
+}
+
 run "custom_domain_uses_tls_1_2_and_replaces_the_default_endpoint" {
   command = apply
 

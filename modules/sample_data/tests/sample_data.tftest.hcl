@@ -141,6 +141,8 @@ run "function_environment_matches_the_contract" {
   variables {
     default_sample_rows = 500
     max_sample_rows     = 20000
+    max_attributes      = 40
+    max_sample_bytes    = 2097152
   }
 
   assert {
@@ -149,8 +151,10 @@ run "function_environment_matches_the_contract" {
       SAMPLE_DATA_BUCKET  = "artificien-test-sample-data-111122223333"
       DEFAULT_SAMPLE_ROWS = "500"
       MAX_SAMPLE_ROWS     = "20000"
+      MAX_ATTRIBUTES      = "40"
+      MAX_SAMPLE_BYTES    = "2097152"
     }
-    error_message = "the function's environment must carry the table, bucket and row limits"
+    error_message = "the function's environment must carry the table, bucket, row and size limits"
   }
   assert {
     condition     = output.function_name == "artificien-test-sample_data"
@@ -168,4 +172,24 @@ run "rejects_bad_inputs" {
   }
 
   expect_failures = [var.dataset_table_stream_arn, var.max_sample_rows, var.batch_size]
+}
+
+run "limits_default_to_100_attributes_and_100_mib" {
+  command = plan
+
+  assert {
+    condition     = local.environment_variables.MAX_ATTRIBUTES == "100" && local.environment_variables.MAX_SAMPLE_BYTES == "104857600"
+    error_message = "the generator's defaults must be 100 attributes and 100 MiB per sample"
+  }
+}
+
+run "rejects_limits_out_of_range" {
+  command = plan
+
+  variables {
+    max_attributes   = 0
+    max_sample_bytes = 1000
+  }
+
+  expect_failures = [var.max_attributes, var.max_sample_bytes]
 }
