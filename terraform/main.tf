@@ -14,6 +14,13 @@ locals {
   # "" (the real clients' hard-coded names) only in an account of the env's own: see the variable.
   table_name_prefix = var.table_name_prefix == null ? "${var.environment}-" : var.table_name_prefix
 
+  # The programs the platform runs come from its own registry unless an env names another image.
+  orchestration_image = coalesce(var.orchestration_image, "${module.ecr.repository_urls["orchestration"]}:${var.orchestration_image_tag}")
+  pygrid_image        = coalesce(var.pygrid_container_image, "${module.ecr.repository_urls["pygrid-node"]}:${var.pygrid_image_tag}")
+  pygrid_image_repository_arn = (
+    var.pygrid_container_image == null ? module.ecr.repository_arns["pygrid-node"] : var.pygrid_container_image_repository_arn
+  )
+
   # The functions import Powertools from AWS's layer (their zips do not carry it); AWS publishes
   # it from its own account in every commercial region.
   powertools_layer_arn = coalesce(
@@ -240,17 +247,35 @@ module "ecs_cluster" {
   tags               = local.tags
 }
 
+# The registry of the orchestration and PyGrid images (tagged copies of the public ones).
+module "ecr" {
+  source = "../modules/ecr"
+
+  name         = local.name
+  kms_key_arn  = module.kms.key_arn
+  force_delete = var.environment == "local"
+  tags         = local.tags
+}
+
 module "pygrid_database" {
   source = "../modules/pygrid_database"
 
-  name                = local.name
-  account_id          = data.aws_caller_identity.current.account_id
-  region              = var.aws_region
-  kms_key_arn         = module.kms.key_arn
-  vpc_id              = module.network.vpc_id
-  private_subnet_ids  = module.network.private_subnet_ids
-  log_retention_days  = var.log_retention_days
-  database            = var.pygrid_database
+  name               = local.name
+  account_id         = data.aws_caller_identity.current.account_id
+  region             = var.aws_region
+  kms_key_arn        = module.kms.key_arn
+  vpc_id             = module.network.vpc_id
+  private_subnet_ids = module.network.private_subnet_ids
+  log_retention_days = var.log_retention_days
+  database           = var.pygrid_database
+  # PyGrid's own role, created at apply by an in-VPC function (never on the emulator: it cannot
+  # run Lambda code and has no PostgreSQL behind its cluster endpoint).
+  role = {
+    package                     = var.lambda_packages["pygrid_db_role"]
+    layers                      = [local.powertools_layer_arn]
+    provisioning_enabled        = var.pygrid_role_provisioning_enabled
+    secret_recovery_window_days = var.pygrid_role_secret_recovery_window_days
+  }
   deletion_protection = local.is_prod
   tags                = local.tags
 }
@@ -264,15 +289,15 @@ module "pygrid_node" {
   vpc_id             = module.network.vpc_id
   public_subnet_ids  = module.network.public_subnet_ids
   private_subnet_ids = module.network.private_subnet_ids
+  # PyGrid's own role secret (its url is DATABASE_URL), never the master secret.
   database = {
-    endpoint          = module.pygrid_database.cluster_endpoint
     port              = module.pygrid_database.cluster_port
-    name              = module.pygrid_database.database_name
-    master_secret_arn = module.pygrid_database.master_user_secret_arn
+    secret_arn        = module.pygrid_database.pygrid_role_secret_arn
     security_group_id = module.pygrid_database.security_group_id
   }
-  container_image                = var.pygrid_container_image
-  container_image_repository_arn = var.pygrid_container_image_repository_arn
+  master_node_url                = module.orchestration.master_node_url
+  container_image                = local.pygrid_image
+  container_image_repository_arn = local.pygrid_image_repository_arn
   cpu                            = var.pygrid_node_cpu
   memory                         = var.pygrid_node_memory
   nodes_domain                   = var.pygrid_nodes_domain
@@ -375,7 +400,8 @@ module "orchestration" {
     name = module.storage.logs_bucket_name # from the bucket policy: log delivery is granted first
     arn  = module.storage.logs_bucket_arn
   }
-  container_image     = var.orchestration_image
+  container_image     = local.orchestration_image
+  public_host_name    = var.orchestration_domain
   certificate_arn     = var.orchestration_certificate_arn
   desired_count       = var.orchestration_desired_count
   log_retention_days  = var.log_retention_days

@@ -260,7 +260,29 @@ output "database_cluster_identifier" {
   value       = module.pygrid_database.cluster_identifier
 }
 
+output "pygrid_role_secret_arn" {
+  description = "PyGrid's own database role secret (its url key is the nodes' DATABASE_URL); the ARN only."
+  value       = module.pygrid_database.pygrid_role_secret_arn
+}
+
+output "pygrid_role_function_name" {
+  description = "The in-VPC function that creates PyGrid's database role and writes its secret."
+  value       = module.pygrid_database.role_function_name
+}
+
+# Images ------------------------------------------------------------------------------------------
+
+output "ecr_repository_urls" {
+  description = "Repository => URL of the platform's registry (push tagged copies of the orchestration and PyGrid images here)."
+  value       = module.ecr.repository_urls
+}
+
 # Orchestration node ------------------------------------------------------------------------------
+
+output "orchestration_master_node_url" {
+  description = "The orchestration node's public name as host[:port] (its and the PyGrid nodes' MASTER_NODE_URL)."
+  value       = module.orchestration.master_node_url
+}
 
 output "orchestration_service_url" {
   description = "URL of the orchestration node."

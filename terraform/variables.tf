@@ -288,13 +288,31 @@ variable "pygrid_database" {
 }
 
 variable "orchestration_image" {
-  description = "Orchestration node image, pinned by tag or digest (never latest)."
+  description = "Orchestration node image, pinned by tag or digest (never latest). null: the platform's ECR repository at orchestration_image_tag."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$", var.orchestration_image)) && !can(regex(":latest$", var.orchestration_image))
-    error_message = "orchestration_image must be pinned by tag (not latest) or digest."
+    condition     = var.orchestration_image == null || (can(regex("(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$", var.orchestration_image)) && !can(regex(":latest$", var.orchestration_image)))
+    error_message = "orchestration_image must be pinned by tag (not latest) or digest, or null (the platform's ECR repository)."
   }
+}
+
+variable "orchestration_image_tag" {
+  description = "Tag of the orchestration image in the platform's ECR repository (used when orchestration_image is null); by default the upstream commit it was built from. Never latest: the repository's tags are immutable."
+  type        = string
+  default     = "ec2c677"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.orchestration_image_tag)) && var.orchestration_image_tag != "latest"
+    error_message = "orchestration_image_tag must be a Docker tag other than latest."
+  }
+}
+
+variable "orchestration_domain" {
+  description = "Public DNS name of the orchestration node (e.g. orchestration.artificien.com, an alias of its load balancer managed with the DNS); its MASTER_NODE_URL and the URL handed to clients. null: the load balancer's own name."
+  type        = string
+  default     = null
 }
 
 variable "orchestration_certificate_arn" {
@@ -322,18 +340,43 @@ variable "orchestration_desired_count" {
 # PyGrid nodes ------------------------------------------------------------------------------------
 
 variable "pygrid_container_image" {
-  description = "PyGrid node image, pinned by tag or digest (never latest)."
+  description = "PyGrid node image, pinned by tag or digest (never latest). null: the platform's ECR repository at pygrid_image_tag."
   type        = string
-  default     = "openmined/grid-node:production"
+  default     = null
 
   validation {
-    condition     = can(regex("(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$", var.pygrid_container_image)) && !can(regex(":latest$", var.pygrid_container_image))
-    error_message = "pygrid_container_image must be pinned by tag (not latest) or digest."
+    condition     = var.pygrid_container_image == null || (can(regex("(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$", var.pygrid_container_image)) && !can(regex(":latest$", var.pygrid_container_image)))
+    error_message = "pygrid_container_image must be pinned by tag (not latest) or digest, or null (the platform's ECR repository)."
   }
 }
 
+variable "pygrid_image_tag" {
+  description = "Tag of the PyGrid image in the platform's ECR repository (used when pygrid_container_image is null); by default the fork's commit it was built from. Never latest."
+  type        = string
+  default     = "31e9ed9"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.pygrid_image_tag)) && var.pygrid_image_tag != "latest"
+    error_message = "pygrid_image_tag must be a Docker tag other than latest."
+  }
+}
+
+variable "pygrid_role_provisioning_enabled" {
+  description = "Run the PyGrid database-role function at apply (creates the role and writes its secret). false only on the local emulator, which cannot run Lambda code."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "pygrid_role_secret_recovery_window_days" {
+  description = "Recovery window of PyGrid's role secret (0 deletes at once: throw-away envs)."
+  type        = number
+  default     = 30
+  nullable    = false
+}
+
 variable "pygrid_container_image_repository_arn" {
-  description = "ECR repository of the PyGrid image (pull rights); null for a public image."
+  description = "ECR repository of pygrid_container_image when that is set (pull rights); null for a public image. Ignored when pygrid_container_image is null (the platform's repository)."
   type        = string
   default     = null
 }

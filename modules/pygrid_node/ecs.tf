@@ -1,6 +1,7 @@
 # The node tasks: one Terraform-owned task definition family is the template. The node manager
 # copies its latest revision into a per-app family `<family>-<app-slug>` with NODE_ID and PORT set,
-# because an ECS service cannot override a container's environment (only run-task can).
+# because an ECS service cannot override a container's environment (only run-task can); the copy
+# keeps everything else: the secret reference, the entry point, the user.
 
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/ecs/${var.name}/pygrid-node"
@@ -9,7 +10,34 @@ resource "aws_cloudwatch_log_group" "this" {
   tags              = var.tags
 }
 
+locals {
+  # What the fork reads (src/app/__init__.py, cycle_manager.py, entrypoint.sh). NODE_ID is the
+  # app's slug, set per node by the node manager (with PORT); "unset" only in the template.
+  # MASTER_NODE_URL is host[:port] without a scheme: the fork prepends one when it reports
+  # progress. ADDRESS, the node's public name, is composed per node at start (see below).
+  node_environment = {
+    NODE_ID         = "unset"
+    PORT            = tostring(var.container_port)
+    MASTER_NODE_URL = var.master_node_url
+    NODES_DOMAIN    = var.nodes_domain
+    NODE_URL_SCHEME = module.public_alb.url_scheme
+  }
+
+  # ADDRESS = <scheme>://<NODE_ID>.<nodes_domain>, the name the node manager routes to this node.
+  # A service cannot override a container's environment, and the node manager sets only NODE_ID
+  # and PORT, so a shell composes it from those at start and then runs the image's own entry
+  # point unchanged ("$0" "$@"). Without a known entry point the image starts as built, no ADDRESS.
+  address_wrapper = length(var.container_entry_point) == 0 ? null : [
+    "/bin/sh", "-c", "ADDRESS=\"$NODE_URL_SCHEME://$NODE_ID.$NODES_DOMAIN\"; export ADDRESS; exec \"$0\" \"$@\"",
+  ]
+  container_command = (
+    length(var.container_command) > 0 ? var.container_command :
+    length(var.container_entry_point) > 0 ? var.container_entry_point : null
+  )
+}
+
 resource "aws_ecs_task_definition" "this" {
+  # checkov:skip=CKV_AWS_336: read-only root is a per-image variable (readonly_root_filesystem). The fork's image (mkenney1/artificien_pygrid) keeps its Poetry virtualenv under /root/.cache and `poetry run` writes there at start, so it cannot start read-only; the hardened value (true, with a non-root container_user) is documented for images built for it.
   family                   = local.family
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
@@ -23,7 +51,7 @@ resource "aws_ecs_task_definition" "this" {
     cpu_architecture        = "X86_64"
   }
 
-  # PyGrid writes its scratch files under /tmp; everything else stays read-only.
+  # PyGrid writes its scratch files (gunicorn's heartbeat) under /tmp.
   volume {
     name = "tmp"
   }
@@ -33,27 +61,22 @@ resource "aws_ecs_task_definition" "this" {
       name                   = local.container_name
       image                  = var.container_image
       essential              = true
-      command                = length(var.container_command) > 0 ? var.container_command : null
-      readonlyRootFilesystem = true
-      user                   = "1000:1000"
+      entryPoint             = local.address_wrapper
+      command                = local.container_command
+      readonlyRootFilesystem = var.readonly_root_filesystem
+      user                   = var.container_user
+      privileged             = false
       portMappings = [
         { containerPort = var.container_port, protocol = "tcp" }
       ]
       mountPoints = [
         { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
       ]
-      # NODE_ID is the app's slug, set per node by the node manager; PORT matches the port mapping.
-      environment = [
-        { name = "NODE_ID", value = "unset" },
-        { name = "PORT", value = tostring(var.container_port) },
-        { name = "DATABASE_HOST", value = var.database.endpoint },
-        { name = "DATABASE_PORT", value = tostring(var.database.port) },
-        { name = "DATABASE_NAME", value = var.database.name },
-      ]
-      # From the AWS-managed master-user secret, resolved by ECS at task start: never in state.
+      environment = [for k in sort(keys(local.node_environment)) : { name = k, value = local.node_environment[k] }]
+      # The fork's DATABASE_URL (postgresql://<role>:<password>@<endpoint>:5432/), resolved by ECS
+      # from PyGrid's own role secret at task start: never the master's, never in state or here.
       secrets = [
-        { name = "DATABASE_USER", valueFrom = "${var.database.master_secret_arn}:username::" },
-        { name = "DATABASE_PASSWORD", valueFrom = "${var.database.master_secret_arn}:password::" },
+        { name = "DATABASE_URL", valueFrom = "${var.database.secret_arn}:url::" },
       ]
       logConfiguration = {
         logDriver = "awslogs"

@@ -12,7 +12,7 @@ locals {
     }]
   }
 
-  # ECS itself (the agent) pulls the image, ships logs and resolves the database secret at start.
+  # ECS itself (the agent) pulls the image, ships logs and resolves PyGrid's database secret at start.
   execution_statements = concat(
     [
       {
@@ -22,10 +22,11 @@ locals {
         Resource = "${aws_cloudwatch_log_group.this.arn}:log-stream:*"
       },
       {
+        # PyGrid's own role secret (its url is DATABASE_URL); never the master secret.
         Sid      = "ReadDatabaseSecret"
         Effect   = "Allow"
         Action   = ["secretsmanager:GetSecretValue"]
-        Resource = var.database.master_secret_arn
+        Resource = var.database.secret_arn
       },
       {
         Sid      = "DecryptDatabaseSecret"

@@ -61,19 +61,23 @@ variable "private_subnet_ids" {
 }
 
 variable "database" {
-  description = "The PyGrid database (pygrid_database module outputs): its endpoint, port, database name, the AWS-managed master-user secret (JSON with username and password keys) and its security group."
+  description = "The PyGrid database (pygrid_database module outputs): its port, its security group, and PyGrid's own role secret (pygrid_role_secret_arn: JSON whose url key is the fork's DATABASE_URL). Never the master secret."
   type = object({
-    endpoint          = string
     port              = number
-    name              = string
-    master_secret_arn = string
+    secret_arn        = string
     security_group_id = string
   })
   nullable = false
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", var.database.master_secret_arn))
-    error_message = "database.master_secret_arn must be a Secrets Manager secret ARN."
+    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", var.database.secret_arn))
+    error_message = "database.secret_arn must be a Secrets Manager secret ARN."
+  }
+
+  # RDS names the secrets it manages rds!cluster-... / rds!db-...: those hold the master user.
+  validation {
+    condition     = !can(regex(":secret:rds!", var.database.secret_arn))
+    error_message = "database.secret_arn is an RDS-managed master secret: nodes get PyGrid's own role secret (pygrid_database output pygrid_role_secret_arn), never the master's."
   }
 
   validation {
@@ -87,13 +91,26 @@ variable "database" {
   }
 }
 
-variable "container_image" {
-  description = "PyGrid node image (repository:tag or @digest)."
+variable "master_node_url" {
+  description = "The orchestration node as the fork wants MASTER_NODE_URL: host[:port] without a scheme (it prepends one to report training progress), e.g. orchestration.artificien.com (modules/orchestration output master_node_url)."
   type        = string
 
   validation {
-    condition     = length(trimspace(var.container_image)) > 0 && !strcontains(var.container_image, " ")
-    error_message = "container_image must be a non-empty image reference without spaces."
+    condition     = can(regex("^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?$", var.master_node_url))
+    error_message = "master_node_url must be host or host:port, without scheme or path (the fork adds http:// itself)."
+  }
+}
+
+variable "container_image" {
+  description = "PyGrid node image, pinned by tag or digest (repository:tag or repository@sha256:...); never latest. The root defaults it to the platform's ECR repository."
+  type        = string
+
+  validation {
+    condition = (
+      can(regex("^[a-z0-9][a-z0-9._/:-]*[a-z0-9](:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$", var.container_image)) &&
+      !can(regex(":latest$", var.container_image))
+    )
+    error_message = "container_image must be pinned: repository:tag (not latest) or repository@sha256:<digest>."
   }
 }
 
@@ -109,9 +126,34 @@ variable "container_image_repository_arn" {
 }
 
 variable "container_command" {
-  description = "Command override for the node container; empty keeps the image's own entry point."
+  description = "Command override for the node container; empty runs container_entry_point (or, when that is empty too, the image's own entry point and command)."
   type        = list(string)
   default     = []
+  nullable    = false
+}
+
+variable "container_entry_point" {
+  description = "The image's own entry point, run after a shell has set ADDRESS=<scheme>://<NODE_ID>.<nodes_domain> (needs /bin/sh in the image). The fork's Dockerfile: [\"sh\", \"entrypoint.sh\"] (WORKDIR /app). Empty: no wrapper, the image starts as built and ADDRESS is unset (the fork never reads it)."
+  type        = list(string)
+  default     = ["sh", "entrypoint.sh"]
+  nullable    = false
+}
+
+variable "container_user" {
+  description = "User (uid[:gid]) the node container runs as; null: the image's own. The fork's image is built as root with its Poetry virtualenv under /root/.cache, so it starts only as root (null). Hardened, for an image built with POETRY_VIRTUALENVS_IN_PROJECT=true and files owned by that user: \"1000:1000\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.container_user == null || can(regex("^[0-9]{1,10}(:[0-9]{1,10})?$", var.container_user))
+    error_message = "container_user must be uid or uid:gid (numbers), or null."
+  }
+}
+
+variable "readonly_root_filesystem" {
+  description = "Run the node container on a read-only root file system (/tmp stays writable). The fork's image writes under /root/.cache when Poetry starts, so it needs false; true is the hardened value for an image whose virtualenv is inside the project and which writes only to /tmp."
+  type        = bool
+  default     = false
   nullable    = false
 }
 

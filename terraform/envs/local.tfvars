@@ -16,7 +16,12 @@ model_api_cors_allowed_origins = ["http://localhost:3000"]
 # certificates either (the emulator cannot issue them): the load balancers listen on plain HTTP.
 nat_gateway_enabled         = false
 interface_endpoints_enabled = false
-orchestration_image         = "artificien/orchestration:0.1.0"
+
+# The emulator stores Lambda code but runs none, and no PostgreSQL answers behind its cluster
+# endpoint: PyGrid's database-role function is deployed but not invoked (its code is tested
+# against a real PostgreSQL by the unit tests).
+pygrid_role_provisioning_enabled        = false
+pygrid_role_secret_recovery_window_days = 0
 
 # PyGrid nodes answer on <app>.nodes.artificien.local (HTTP, see above).
 pygrid_nodes_domain = "nodes.artificien.local"

@@ -18,7 +18,6 @@ model_api_throttling               = { rate_limit = 50, burst_limit = 100 }
 nat_gateway_enabled           = true
 single_nat_gateway            = false
 interface_endpoints_enabled   = true
-orchestration_image           = "artificien/orchestration:0.1.0" # pin by digest once the image is published
 orchestration_certificate_arn = "arn:aws:acm:us-east-1:111111111111:certificate/replace-me-prod-orchestration"
 orchestration_desired_count   = 2
 pygrid_database               = { instance_count = 2, max_capacity = 16 }

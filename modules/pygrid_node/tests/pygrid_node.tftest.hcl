@@ -40,12 +40,11 @@ variables {
   private_subnet_ids = ["subnet-0c3", "subnet-0d4"]
   account_id         = "123456789012"
   database = {
-    endpoint          = "pygrid.cluster-abc.us-east-1.rds.amazonaws.com"
     port              = 5432
-    name              = "pygrid"
-    master_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-1234-AbCdEf"
+    secret_arn        = "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-test/pygrid-database/pygrid-AbCdEf"
     security_group_id = "sg-0db"
   }
+  master_node_url = "orchestration.example.com"
   container_image = "openmined/grid-node:production"
   nodes_domain    = "nodes.example.com"
   certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
@@ -125,30 +124,31 @@ run "task_definition_gets_database_from_secret" {
     error_message = "cpu/memory must follow the variables and the task must use awsvpc"
   }
 
+  # The master secret's username/password moved out: DATABASE_URL comes from PyGrid's own role
+  # secret (modules/pygrid_database), the only secret a node holds.
   assert {
-    condition = toset([for s in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets : s.valueFrom]) == toset([
-      "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-1234-AbCdEf:username::",
-      "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-1234-AbCdEf:password::",
-    ])
-    error_message = "username and password must come from the managed master secret"
+    condition = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets == [
+      { name = "DATABASE_URL", valueFrom = "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-test/pygrid-database/pygrid-AbCdEf:url::" },
+    ]
+    error_message = "DATABASE_URL must come from the url key of PyGrid's role secret, and be the only secret"
+  }
+
+  assert {
+    condition     = alltrue([for s in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets : !strcontains(s.valueFrom, ":secret:rds!")])
+    error_message = "no node secret may point at an RDS-managed master secret"
   }
 
   assert {
     condition = {
       for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name => e.value
       } == {
-      NODE_ID       = "unset"
-      PORT          = "5000"
-      DATABASE_HOST = "pygrid.cluster-abc.us-east-1.rds.amazonaws.com"
-      DATABASE_PORT = "5432"
-      DATABASE_NAME = "pygrid"
+      NODE_ID         = "unset"
+      PORT            = "5000"
+      MASTER_NODE_URL = "orchestration.example.com"
+      NODES_DOMAIN    = "nodes.example.com"
+      NODE_URL_SCHEME = "https"
     }
-    error_message = "plain environment must hold only the non-secret database parts, NODE_ID and PORT"
-  }
-
-  assert {
-    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].readonlyRootFilesystem == true
-    error_message = "the container's root filesystem must be read-only"
+    error_message = "plain environment must hold only what the fork reads (NODE_ID, PORT, MASTER_NODE_URL) and ADDRESS's parts, no database value"
   }
 
   assert {
@@ -160,6 +160,96 @@ run "task_definition_gets_database_from_secret" {
     condition     = aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn && aws_cloudwatch_log_group.this.retention_in_days == 365
     error_message = "the log group must be encrypted with the platform key and retained"
   }
+}
+
+# The defaults are the values under which the fork's image starts: as root (its Poetry
+# virtualenv is under /root/.cache), writable root, its own entry point after ADDRESS is set.
+run "defaults_start_the_forks_image" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].entryPoint == ["/bin/sh", "-c", "ADDRESS=\"$NODE_URL_SCHEME://$NODE_ID.$NODES_DOMAIN\"; export ADDRESS; exec \"$0\" \"$@\""]
+    error_message = "a shell must set ADDRESS from the per-node NODE_ID and then exec the image's entry point"
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].command == ["sh", "entrypoint.sh"]
+    error_message = "the wrapper must run the fork's own entry point (Dockerfile: sh entrypoint.sh)"
+  }
+
+  assert {
+    condition     = !jsondecode(aws_ecs_task_definition.this.container_definitions)[0].readonlyRootFilesystem && try(jsondecode(aws_ecs_task_definition.this.container_definitions)[0].user, null) == null && !jsondecode(aws_ecs_task_definition.this.container_definitions)[0].privileged
+    error_message = "the fork's image starts as its own user (root) on a writable root, never privileged"
+  }
+}
+
+run "hardened_image_runs_read_only_as_a_user" {
+  command = apply
+
+  variables {
+    container_user           = "1000:1000"
+    readonly_root_filesystem = true
+    container_entry_point    = []
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].readonlyRootFilesystem == true
+    error_message = "the container's root filesystem must be read-only"
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].user == "1000:1000" && one(jsondecode(aws_ecs_task_definition.this.container_definitions)[0].mountPoints).containerPath == "/tmp"
+    error_message = "a hardened image runs as the given user, with /tmp its only writable path"
+  }
+
+  assert {
+    condition     = try(jsondecode(aws_ecs_task_definition.this.container_definitions)[0].entryPoint, null) == null && try(jsondecode(aws_ecs_task_definition.this.container_definitions)[0].command, null) == null
+    error_message = "without a known entry point the image starts as built"
+  }
+}
+
+run "rejects_the_master_secret" {
+  command = plan
+
+  variables {
+    database = {
+      port              = 5432
+      secret_arn        = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-1234-AbCdEf"
+      security_group_id = "sg-0db"
+    }
+  }
+
+  expect_failures = [var.database]
+}
+
+run "rejects_a_master_node_url_with_scheme" {
+  command = plan
+
+  variables {
+    master_node_url = "http://orchestration.example.com"
+  }
+
+  expect_failures = [var.master_node_url]
+}
+
+run "rejects_latest_image" {
+  command = plan
+
+  variables {
+    container_image = "mkenney1/artificien_pygrid:latest"
+  }
+
+  expect_failures = [var.container_image]
+}
+
+run "rejects_a_non_numeric_user" {
+  command = plan
+
+  variables {
+    container_user = "root"
+  }
+
+  expect_failures = [var.container_user]
 }
 
 run "execution_role_is_least_privilege" {
@@ -178,8 +268,8 @@ run "execution_role_is_least_privilege" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "ReadDatabaseSecret"]) == var.database.master_secret_arn
-    error_message = "the secret statement must name only the master secret"
+    condition     = one([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "ReadDatabaseSecret"]) == var.database.secret_arn
+    error_message = "the secret statement must name only PyGrid's role secret"
   }
 
   assert {
@@ -254,10 +344,8 @@ run "rejects_bad_secret_arn" {
 
   variables {
     database = {
-      endpoint          = "db"
       port              = 5432
-      name              = "pygrid"
-      master_secret_arn = "not-an-arn"
+      secret_arn        = "not-an-arn"
       security_group_id = "sg-0db"
     }
   }
