@@ -1,6 +1,11 @@
 locals {
   url = "https://${var.jupyter_domain}"
 
+  # The name the data volume is attached under. Only Xen instances show it as is (as /dev/xvdf);
+  # Nitro instances (t3 and later) show every EBS volume as /dev/nvmeNn1, so the boot script looks
+  # the volume up by its id first (see resolve_data_device in the template).
+  data_device_name = "/dev/sdf"
+
   # Everything the host needs at boot except the OAuth client secret, which it fetches from Secrets
   # Manager with its instance role: user data is readable by anyone who can describe the instance.
   # The notebook sync agent's code (agents/notebook_sync) travels inside it, so the host needs no
@@ -18,6 +23,10 @@ locals {
     user_packages      = var.user_packages
     tljh_version       = var.tljh_version
     kernel             = var.tutorials_kernel
+    signin_group       = var.data_scientists_group_name
+    user_limits        = var.user_limits
+    data_volume_id     = aws_ebs_volume.data.id
+    data_device_name   = local.data_device_name
     agent_files = {
       for name in fileset("${path.module}/../../agents/notebook_sync", "*.py") :
       name => file("${path.module}/../../agents/notebook_sync/${name}")
@@ -115,6 +124,36 @@ resource "aws_instance" "this" {
 
   # The boot script reads the secret and the buckets with this role's policy.
   depends_on = [aws_iam_role_policy.this]
+}
+
+# The sample and tutorial copies get a volume of their own, mounted at /srv/data: a full sync (many
+# or large samples) fills this volume at worst, never the root volume with the users' homes. It
+# lives apart from the instance, so it can grow in place and survives a host rebuild (the new host
+# finds its filesystem and mounts it; the agent's reconcile brings it up to date).
+data "aws_subnet" "this" {
+  id = var.subnet_id
+}
+
+# No snapshots or backup plan: it holds only copies of the (versioned) buckets, which the agent's
+# reconcile rebuilds on an empty volume.
+resource "aws_ebs_volume" "data" {
+  availability_zone = data.aws_subnet.this.availability_zone
+  type              = "gp3"
+  size              = var.data_volume_size
+  encrypted         = true
+  kms_key_id        = var.kms_key_arn
+
+  tags = merge(var.tags, { Name = "${var.name}-jupyterhub-data" })
+}
+
+resource "aws_volume_attachment" "data" {
+  device_name = local.data_device_name
+  volume_id   = aws_ebs_volume.data.id
+  instance_id = aws_instance.this.id
+
+  # The volume is mounted: detach it from a stopped host (a replaced attachment, a destroy) rather
+  # than from under a running filesystem.
+  stop_instance_before_detaching = true
 }
 
 # A stable public address: the DNS record and the Let's Encrypt certificate survive a host rebuild.

@@ -52,3 +52,8 @@ output "ami_id" {
   description = "AMI the host was launched from."
   value       = aws_instance.this.ami
 }
+
+output "data_volume_id" {
+  description = "Id of the EBS volume mounted at /srv/data on the host (the sample and tutorial copies)."
+  value       = aws_ebs_volume.data.id
+}

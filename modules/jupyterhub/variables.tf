@@ -160,13 +160,57 @@ variable "instance_type" {
 }
 
 variable "volume_size" {
-  description = "Size of the encrypted root volume in GiB (users' home directories live on it)."
+  description = "Size of the encrypted root volume in GiB (users' home directories live on it; the sample and tutorial copies do not: see data_volume_size)."
   type        = number
   default     = 50
 
   validation {
     condition     = var.volume_size >= 20 && var.volume_size <= 16384 && floor(var.volume_size) == var.volume_size
     error_message = "volume_size must be a whole number of GiB between 20 and 16384."
+  }
+}
+
+variable "data_volume_size" {
+  description = "Size in GiB of the encrypted EBS volume mounted at /srv/data, where the notebook sync agent writes the sample and tutorial copies: a full sync fills this volume at worst, never the root volume with the users' home directories. Grows in place (EBS modify), without replacing the host."
+  type        = number
+  default     = 20
+  nullable    = false
+
+  validation {
+    condition     = var.data_volume_size >= 1 && var.data_volume_size <= 16384 && floor(var.data_volume_size) == var.data_volume_size
+    error_message = "data_volume_size must be a whole number of GiB between 1 and 16384."
+  }
+}
+
+variable "user_limits" {
+  description = "What one user's notebook server may use (TLJH limits.memory and limits.cpu, enforced by systemd): memory as a number with K, M, G or T (e.g. 2G), cpu in cores (fractions allowed). The defaults fit the default t3.large (2 vCPU, 8 GiB): no single user can take the whole host, and three busy users still leave memory for the hub."
+  type = object({
+    memory = optional(string, "2G")
+    cpu    = optional(number, 1)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]{0,5}[KMGT]$", var.user_limits.memory))
+    error_message = "user_limits.memory must be a whole number followed by K, M, G or T, e.g. 2G or 512M."
+  }
+
+  validation {
+    condition     = var.user_limits.cpu > 0 && var.user_limits.cpu <= 192
+    error_message = "user_limits.cpu must be a number of cores above 0 (e.g. 0.5, 1 or 2), at most 192."
+  }
+}
+
+variable "data_scientists_group_name" {
+  description = "Cognito group whose members may sign in to JupyterHub (the cognito module's data_scientists_group_name): the hub reads it from the ID token's cognito:groups claim and refuses everyone else, admin_users excepted."
+  type        = string
+  default     = "data-scientists"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._-]{1,128}$", var.data_scientists_group_name))
+    error_message = "data_scientists_group_name must be 1-128 letters, digits, dots, underscores or hyphens."
   }
 }
 
@@ -204,6 +248,13 @@ variable "tljh_version" {
   validation {
     condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", var.tljh_version))
     error_message = "tljh_version must be a release number such as 1.0.0."
+  }
+
+  validation {
+    # TLJH 1.x installs OAuthenticator 16 (>=16.0.4,<17); the hub's sign-in config (the ID token's
+    # claims, allowed_groups) is written for it. TLJH 2 brings OAuthenticator 17 and JupyterHub 5.
+    condition     = startswith(var.tljh_version, "1.")
+    error_message = "tljh_version must be a 1.x release: the hub's sign-in settings are written for the OAuthenticator 16 that TLJH 1.x installs."
   }
 }
 

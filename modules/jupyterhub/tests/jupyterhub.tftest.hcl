@@ -16,6 +16,18 @@ mock_provider "aws" {
       public_ip = "203.0.113.10"
     }
   }
+
+  mock_data "aws_subnet" {
+    defaults = {
+      availability_zone = "us-east-1b"
+    }
+  }
+
+  mock_resource "aws_ebs_volume" {
+    defaults = {
+      id = "vol-0a1b2c3d4e5f67890"
+    }
+  }
 }
 
 variables {
@@ -364,6 +376,164 @@ run "notebooks_get_the_platform_config" {
     condition     = strcontains(local.user_data, jsonencode({ region = "us-east-1", user_pool_id = "us-east-1_AbCdEf123", web_client_id = "7webclientidabcdefghijklmn", orchestration_url = "https://orchestration.test.artificien.example", api_url = "https://abc123.execute-api.us-east-1.amazonaws.com" }))
     error_message = "config.json must hold exactly the region, the pool and web client ids and the two URLs."
   }
+}
+
+run "only_the_data_scientists_group_may_sign_in" {
+  command = apply
+
+  assert {
+    condition     = strcontains(local.user_data, "c.GenericOAuthenticator.allowed_groups = {\"data-scientists\"}") && strcontains(local.user_data, "c.GenericOAuthenticator.claim_groups_key = \"cognito:groups\"")
+    error_message = "By default only members of data-scientists, read from the cognito:groups claim, may sign in."
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "c.GenericOAuthenticator.userdata_from_id_token = True") && !strcontains(local.user_data, "oauth2/userInfo")
+    error_message = "The user's claims must come from the ID token (Cognito's userInfo has no groups)."
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "c.GenericOAuthenticator.allow_all = False") && !strcontains(local.user_data, "allow_all true")
+    error_message = "Signed-in Cognito users outside the group must not be let in."
+  }
+}
+
+run "the_sign_in_group_follows_the_variable" {
+  command = plan
+
+  variables {
+    data_scientists_group_name = "notebook-users"
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "c.GenericOAuthenticator.allowed_groups = {\"notebook-users\"}") && !strcontains(local.user_data, "data-scientists")
+    error_message = "allowed_groups must be exactly the configured group."
+  }
+}
+
+run "every_user_server_is_limited" {
+  command = plan
+
+  assert {
+    condition     = strcontains(local.user_data, "tljh-config set limits.memory '2G'") && strcontains(local.user_data, "tljh-config set limits.cpu '1'")
+    error_message = "By default one user's server gets at most 2G of memory and one core (sized for t3.large)."
+  }
+}
+
+run "user_limits_follow_the_variable" {
+  command = plan
+
+  variables {
+    user_limits = {
+      memory = "512M"
+      cpu    = 0.5
+    }
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "tljh-config set limits.memory '512M'") && strcontains(local.user_data, "tljh-config set limits.cpu '0.5'")
+    error_message = "The limits must be the configured ones."
+  }
+}
+
+run "sample_and_tutorial_copies_have_their_own_encrypted_volume" {
+  command = apply
+
+  assert {
+    condition     = aws_ebs_volume.data.encrypted && aws_ebs_volume.data.kms_key_id == var.kms_key_arn && aws_ebs_volume.data.type == "gp3"
+    error_message = "The data volume must be gp3, encrypted with the platform key."
+  }
+
+  assert {
+    condition     = aws_ebs_volume.data.size == 20 && aws_instance.this.root_block_device[0].volume_size == 50
+    error_message = "The data volume defaults to 20 GiB, apart from the 50 GiB root volume."
+  }
+
+  assert {
+    condition     = aws_ebs_volume.data.availability_zone == "us-east-1b" && data.aws_subnet.this.id == var.subnet_id
+    error_message = "The volume must be in the host's subnet's zone."
+  }
+
+  assert {
+    condition     = aws_volume_attachment.data.instance_id == aws_instance.this.id && aws_volume_attachment.data.volume_id == aws_ebs_volume.data.id && aws_volume_attachment.data.device_name == "/dev/sdf" && aws_volume_attachment.data.stop_instance_before_detaching
+    error_message = "The volume must be attached to this host as /dev/sdf, detached only from a stopped host."
+  }
+
+  assert {
+    condition     = strcontains(local.user_data, "readonly DATA_VOLUME_ID='vol-0a1b2c3d4e5f67890'") && strcontains(local.user_data, "readonly DATA_DEVICE_NAME='/dev/sdf'") && strcontains(local.user_data, "RequiresMountsFor=/srv/data")
+    error_message = "The boot script must find the volume by its id and the sync agent must require its mount."
+  }
+
+  assert {
+    condition     = output.data_volume_id == aws_ebs_volume.data.id && aws_ebs_volume.data.tags["Name"] == "artificien-test-jupyterhub-data"
+    error_message = "The volume's id is an output and it carries a Name."
+  }
+}
+
+run "the_data_volume_size_follows_the_variable" {
+  command = plan
+
+  variables {
+    data_volume_size = 200
+  }
+
+  assert {
+    condition     = aws_ebs_volume.data.size == 200
+    error_message = "data_volume_size sets the volume's size."
+  }
+}
+
+run "rejects_a_memory_limit_without_a_unit" {
+  command = plan
+
+  variables {
+    user_limits = {
+      memory = "2GB"
+    }
+  }
+
+  expect_failures = [var.user_limits]
+}
+
+run "rejects_a_zero_cpu_limit" {
+  command = plan
+
+  variables {
+    user_limits = {
+      cpu = 0
+    }
+  }
+
+  expect_failures = [var.user_limits]
+}
+
+run "rejects_quotes_in_the_group_name" {
+  command = plan
+
+  variables {
+    data_scientists_group_name = "data-scientists\"}; c.GenericOAuthenticator.allow_all = True; {\""
+  }
+
+  expect_failures = [var.data_scientists_group_name]
+}
+
+run "rejects_tljh_2" {
+  command = plan
+
+  variables {
+    tljh_version = "2.0.0"
+  }
+
+  expect_failures = [var.tljh_version]
+}
+
+run "rejects_an_empty_data_volume" {
+  command = plan
+
+  variables {
+    data_volume_size = 0
+  }
+
+  expect_failures = [var.data_volume_size]
 }
 
 run "rejects_shell_metacharacters_in_packages" {
