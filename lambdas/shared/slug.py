@@ -2,9 +2,9 @@
 
 The node manager names a node's service ``<service_prefix><slug>`` and its host
 ``<slug>.<nodes domain>``; the registration API refuses a new app whose id slugs to a running
-node's slug, so the rule must be the node manager's own. This is that rule, where every function's
-zip can import it (``node_manager.naming.slugify`` computes the same; a unit test holds the two
-equal until the node manager imports it from here).
+node's slug, so both must use one rule. It lives here, where every function's zip can import it;
+``node_manager.naming`` exposes it under its own error type, and a unit test
+(``test_marketplace_api_slug.py``) holds the two names of it equal.
 """
 
 from __future__ import annotations
