@@ -25,3 +25,7 @@ class NodeNotStableError(NodeError):
 
 class BadRequestError(NodeError):
     """The function's event is not a valid request."""
+
+
+class NodeBusyError(NodeError):
+    """Another up, down or reconcile of the same app holds its lock; retry once it is done."""

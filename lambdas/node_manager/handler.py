@@ -1,11 +1,12 @@
 """Lambda entry point of the node manager: ``node_manager.handler.handler``.
 
 Event ``{"action": "up"|"down"|"status"|"list"|"reconcile", "app": "...", "wait": bool,
-"fix": bool}`` (see :mod:`node_manager.request`). The answer is JSON:
-``{"ok": true, "statusCode": 200, "action": ..., "result": ..., "progress": [...]}`` or
+"fix": bool, "remove_orphans": bool, "all": bool}`` (see :mod:`node_manager.request`). The answer
+is JSON: ``{"ok": true, "statusCode": 200, "action": ..., "result": ..., "progress": [...]}`` or
 ``{"ok": false, "statusCode": 400|404|409|500|502|504, "error": ..., "message": ...,
-"progress": [...]}``. Errors a caller can act on are answers; anything else raises and Lambda
-reports a function error. ``up`` without ``wait`` returns as soon as the resources exist.
+"progress": [...]}``. Errors a caller can act on are answers (409 ``NodeBusyError``: another
+call is at work on the app's node; retry); anything else raises and Lambda reports a function
+error. ``up`` without ``wait`` returns as soon as the resources exist.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from node_manager.config import NodeManagerConfig
 from node_manager.errors import (
     BadRequestError,
     InvalidAppIdError,
+    NodeBusyError,
     NodeError,
     NodeNotStableError,
     SlugCollisionError,
@@ -51,6 +53,7 @@ _STATUS_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (InvalidAppIdError, 400),
     (UnknownAppError, 404),
     (SlugCollisionError, 409),
+    (NodeBusyError, 409),
     (NodeNotStableError, 504),
     (ConfigError, 500),
     (NodeError, 409),

@@ -1,31 +1,51 @@
 """The operations: up, down, status, list and reconcile, with the rollback of a failed ``up``.
 
-``up`` creates whatever is missing (task definition, target group, host rule, service), waits for
-the service to be stable, then writes the claim on the item; any failure undoes, in reverse, what
-this call created and leaves the item untouched. ``down`` clears the item first, then removes the
-service, rule, target group and task definitions. Either way an interrupted run can only leave a
-node that no item claims, which ``reconcile`` reports and (with ``fix=True``) removes;
-``reconcile`` never starts nodes. Progress goes to the log and to an optional callback.
+Work on one app's node is serialized by a lock on its dataset item (:mod:`node_manager.store`):
+``up``, ``down`` and a fixing ``reconcile`` take it first and release it last, so a second caller
+is refused (:class:`NodeBusyError`, 409) instead of racing. ``up`` creates whatever is missing
+(task definition, target group, host rule, service), waits for the service to be stable, then
+writes the node's host name on the item; any failure undoes, in reverse, what this call created
+and leaves the claim untouched. ``down`` deletes the service first (a node without its service is
+visibly stopping, whatever the item says), then clears the item, then removes the rule, target
+group and task definitions.
+
+``reconcile`` decides from the resources and their tags, never from the item alone: a complete
+node tagged as an app's is that app's node, so an item that disagrees gets its claim restored;
+a complete node whose app's item is gone is reported and removed only on request
+(``remove_orphans``); incomplete nodes and resources without an app tag are removed by ``fix``.
+It leaves alone what is locked or younger than the wait timeout (an ``up`` may still be waiting
+for it) and never starts nodes. Progress goes to the log and to an optional callback.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Mapping
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-from botocore.exceptions import ClientError, WaiterError
+from botocore.exceptions import BotoCoreError, ClientError, WaiterError
 
-from node_manager.errors import NodeError, NodeNotStableError, SlugCollisionError, UnknownAppError
+from node_manager.errors import (
+    NodeError,
+    NodeNotStableError,
+    SlugCollisionError,
+    UnknownAppError,
+)
 from node_manager.naming import Names, slugify
 from node_manager.resources import AwsResources
 from node_manager.results import Finding, NodeResources, NodeStatus
-from node_manager.store import DATASET_KEY, ClaimStore, claim_of
+from node_manager.store import DATASET_KEY, ClaimStore, Lock, claim_of, lock_of
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_WAIT_TIMEOUT = 600
+# A lock outlives the longest wait by this much: the work around the wait (creating, rolling
+# back) fits in it, so a live operation never loses its lock; a crashed one frees it by expiry.
+LOCK_MARGIN_SECONDS = 300
 
 Progress = Callable[[str], None]
 Waiter = Callable[[Any, str, str, float], None]
@@ -48,13 +68,20 @@ def wait_services_stable(ecs: Any, cluster: str, service: str, timeout: float) -
 
 
 def no_wait(ecs: Any, cluster: str, service: str, timeout: float) -> None:
-    """Waiter that returns at once: the caller polls ``status`` (and the emulator runs no tasks)."""
+    """Waiter that returns at once: the caller polls ``status`` until the node runs."""
+
+
+def now() -> float:
+    """The time, in epoch seconds (what lock expiries and resource ages are measured in)."""
+    return time.time()
 
 
 def perform(manager: NodeManager, request: Any) -> Any:
     """Run a :class:`~node_manager.request.Request` on ``manager``; its result as JSON values."""
     if request.action == "up":
         return manager.up(request.app).to_dict()
+    if request.action == "down" and request.all_apps:
+        return manager.down_all()
     if request.action == "down":
         return manager.down(request.app).to_dict()
     if request.action == "status":
@@ -62,7 +89,8 @@ def perform(manager: NodeManager, request: Any) -> Any:
     if request.action == "list":
         return [status.to_dict() for status in manager.list()]
     if request.action == "reconcile":
-        return [finding.to_dict() for finding in manager.reconcile(fix=request.fix)]
+        findings = manager.reconcile(fix=request.fix, remove_orphans=request.remove_orphans)
+        return [finding.to_dict() for finding in findings]
     raise ValueError(f"unknown action {request.action!r}")
 
 
@@ -79,6 +107,8 @@ class NodeManager:
         waiter: Waiter = wait_services_stable,
         wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
         progress: Progress | None = None,
+        min_age: float | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.config = config
         self.names = Names.of(config)
@@ -87,7 +117,14 @@ class NodeManager:
         self.ecs = ecs
         self.waiter = waiter
         self.wait_timeout = wait_timeout
+        # reconcile leaves nodes younger than this alone: an up may still be waiting for them
+        self.min_age = wait_timeout if min_age is None else min_age
+        self.lock_duration = wait_timeout + LOCK_MARGIN_SECONDS
+        self._clock = clock
         self._progress = progress
+
+    def _now(self) -> float:
+        return (self._clock or now)()
 
     def _say(self, message: str, **context: Any) -> None:
         logger.info(message, extra=context)
@@ -105,14 +142,35 @@ class NodeManager:
                 f"'{self.names.host(found.slug)}'; rename one of them (slugs must be unique)"
             )
 
-    def _remove(self, found: NodeResources) -> list[str]:
-        """Remove a node's resources in dependency order; returns what was removed."""
+    @contextmanager
+    def _locked(self, app_id: str, action: str) -> Iterator[Lock | None]:
+        """Hold the app's lock for the block (None: the app has no item, so nothing to lock).
+
+        :class:`NodeBusyError` when another call holds it; released however the block ends.
+        """
+        lock = self.claims.acquire(
+            app_id, uuid.uuid4().hex, action, self._now(), self.lock_duration
+        )
+        try:
+            yield lock
+        finally:
+            if lock is not None and not self.claims.release(lock):
+                logger.warning(
+                    "the lock was no longer this call's to release",
+                    extra={"app_id": app_id, "action": action},
+                )
+
+    def _remove_service(self, found: NodeResources) -> list[str]:
+        if not found.service_arn:
+            return []
+        self._say(f"deleting service {self.names.service_name(found.slug)}", slug=found.slug)
+        self.resources.delete_service(found.slug)
+        return ["service"]
+
+    def _remove_rest(self, found: NodeResources) -> list[str]:
+        """Everything of a node but its service, in dependency order; returns what was removed."""
         names, resources, slug = self.names, self.resources, found.slug
         removed: list[str] = []
-        if found.service_arn:
-            self._say(f"deleting service {names.service_name(slug)}", slug=slug)
-            resources.delete_service(slug)
-            removed.append("service")
         if found.rule_arn:
             self._say(f"deleting listener rule for {names.host(slug)}", slug=slug)
             resources.delete_rule(found.rule_arn)
@@ -127,17 +185,29 @@ class NodeManager:
             removed.append("task definition")
         return removed
 
+    def _remove(self, found: NodeResources) -> list[str]:
+        """Remove a node's resources in dependency order; returns what was removed."""
+        return self._remove_service(found) + self._remove_rest(found)
+
     # up -------------------------------------------------------------------------------------------
 
     def up(self, app_id: str) -> NodeStatus:
         """Start (or find) the app's node, wait until it is stable, then record it on the item."""
         slug = slugify(app_id)
+        with self._locked(app_id, "up") as lock:
+            if lock is None:
+                raise UnknownAppError(
+                    f"no dataset item '{app_id}' in {self.config.dataset_table_name}: "
+                    "register the app before starting its node; nothing was created"
+                )
+            changed = self._up(app_id, slug, lock)
+        status = self.status(app_id)
+        status.changed = changed
+        return status
+
+    def _up(self, app_id: str, slug: str, lock: Lock) -> list[str]:
+        """The work of :meth:`up`, under the app's lock; returns what it created."""
         names, resources = self.names, self.resources
-        if self.claims.get(app_id) is None:
-            raise UnknownAppError(
-                f"no dataset item '{app_id}' in {self.config.dataset_table_name}: "
-                "register the app before starting its node; nothing was created"
-            )
         found = self.find(slug)
         self._check_owner(found, app_id)
         if found.service_status == "DRAINING":
@@ -177,15 +247,12 @@ class NodeManager:
                 undo.append(("service", lambda: resources.delete_service(slug)))
 
             self._wait(app_id, slug)
-            self._say(f"recording {names.url(slug)} on dataset item '{app_id}'", app_id=app_id)
-            self.claims.set(app_id, names.url(slug))
+            self._say(f"recording {names.host(slug)} on dataset item '{app_id}'", app_id=app_id)
+            self.claims.set(app_id, names.host(slug), lock)
         except BaseException as exc:
             self._rollback(undo, exc)
             raise
-
-        status = self.status(app_id)
-        status.changed = [what for what, _ in undo]
-        return status
+        return [what for what, _ in undo]
 
     def _wait(self, app_id: str, slug: str) -> None:
         if self.waiter is no_wait:
@@ -228,20 +295,55 @@ class NodeManager:
         return slug, item, found
 
     def down(self, app_id: str) -> NodeStatus:
-        """Clear the app's item, then remove its node. Unknown app: error, nothing touched."""
-        slug, item, found = self._lookup(app_id, "; nothing was touched")
-        changed: list[str] = []
-        has_node, node_url = claim_of(item)
-        if item is not None and (has_node or node_url is not None):
-            self._say(f"clearing hasNode/nodeURL on dataset item '{app_id}'", app_id=app_id)
-            if self.claims.clear(app_id):
-                changed.append("item")
-        changed.extend(self._remove(found))
+        """Delete the app's service, clear its item, then remove the rest of its node.
+
+        Unknown app: error, nothing touched. The service goes first so that a down cut short
+        leaves a node without its service, which reconcile removes, rather than a complete node
+        with a cleared item, which reconcile would restore.
+        """
+        slug = slugify(app_id)
+        with self._locked(app_id, "down") as lock:
+            _, item, found = self._lookup(app_id, "; nothing was touched")
+            changed = self._remove_service(found)
+            has_node, node_url = claim_of(item)
+            if item is not None and (has_node or node_url is not None):
+                self._say(f"clearing hasNode/nodeURL on dataset item '{app_id}'", app_id=app_id)
+                if self.claims.clear(app_id, lock):
+                    changed.append("item")
+            changed.extend(self._remove_rest(found))
         if not changed:
             self._say(f"app '{app_id}' has no node; nothing to do", app_id=app_id)
         status = self._status(app_id, slug, self.claims.get(app_id), NodeResources(slug=slug))
         status.changed = changed
         return status
+
+    def down_all(self) -> list[dict[str, Any]]:
+        """Stop every node of the environment, one app at a time (each under its own lock).
+
+        One app's failure does not stop the others: each gets an entry, ``ok`` or not.
+        """
+        results: list[dict[str, Any]] = []
+        for slug, found in sorted(self.resources.inventory().items()):
+            entry: dict[str, Any] = {"app_id": found.app_id, "slug": slug}
+            if found.app_id is None:
+                entry.update(
+                    ok=False,
+                    error="NodeError",
+                    message=f"node {slug} carries no app_id tag: remove it with reconcile --fix",
+                )
+                results.append(entry)
+                continue
+            self._say(f"stopping the node of '{found.app_id}'", app_id=found.app_id)
+            try:
+                status = self.down(found.app_id)
+            except (NodeError, ClientError, BotoCoreError) as exc:
+                message = "; ".join([str(exc), *getattr(exc, "__notes__", [])])
+                self._say(f"could not stop '{found.app_id}': {message}", app_id=found.app_id)
+                entry.update(ok=False, error=type(exc).__name__, message=message)
+            else:
+                entry.update(ok=True, state=status.state, changed=status.changed)
+            results.append(entry)
+        return results
 
     def _status(
         self, app_id: str, slug: str, item: Mapping[str, Any] | None, found: NodeResources
@@ -259,6 +361,7 @@ class NodeManager:
             app_id=app_id,
             slug=slug,
             url=self.names.url(slug),
+            host=self.names.host(slug),
             state=state,
             item_exists=item is not None,
             item_has_node=has_node,
@@ -280,65 +383,183 @@ class NodeManager:
 
     # reconcile ------------------------------------------------------------------------------------
 
-    def reconcile(self, fix: bool = False) -> list[Finding]:
-        """Compare nodes with dataset items; with ``fix`` remove unclaimed nodes, clear bad claims.
+    def reconcile(self, fix: bool = False, remove_orphans: bool = False) -> list[Finding]:
+        """Compare the nodes (their resources and tags) with the dataset items' claims.
 
-        * ``unclaimed-node``: a node whose app has no item, or whose item does not claim it
-          (an interrupted up or down) -> removed.
+        * ``unclaimed-node``: a node no item claims. Complete and its app's item exists: the
+          node's tags say whose it is, so ``fix`` restores the claim (``restore-claim``).
+          Complete and the item is gone (a deleted app): removed only with ``fix`` and
+          ``remove_orphans`` (``remove-orphan``). Incomplete, or without an app tag: removed.
         * ``incomplete-node``: a claimed node missing one of its parts -> removed and unclaimed.
         * ``dangling-claim``: an item with hasNode/nodeURL but no node -> cleared.
+
+        Apps whose lock is held, and nodes younger than ``min_age`` (the wait timeout by
+        default), are skipped with a progress line: an up or down is still at work on them.
         """
         findings: list[Finding] = []
         inventory = self.resources.inventory()
         for slug, found in sorted(inventory.items()):
-            finding = self._check_node(slug, found, fix)
+            finding = self._reconcile_node(slug, found, fix, remove_orphans)
             if finding is not None:
                 findings.append(finding)
 
         nodes_by_app = {n.app_id for n in inventory.values() if n.app_id is not None}
         for item in self.claims.claiming():
             app_id = item[DATASET_KEY]["S"]
-            if app_id in nodes_by_app:
+            if app_id in nodes_by_app or self._busy(app_id, item):
                 continue
-            has_node, node_url = claim_of(item)
-            finding = Finding(
-                "dangling-claim",
-                app_id,
-                None,
-                f"item claims a node that does not exist (hasNode={has_node}, nodeURL={node_url})",
-            )
-            if fix:
-                self._say(f"clearing the claim of '{app_id}'", app_id=app_id)
-                self.claims.clear(app_id)
-                finding.fixed = True
-            findings.append(finding)
+            finding = self._reconcile_claim(app_id, item, fix)
+            if finding is not None:
+                findings.append(finding)
         return findings
 
-    def _check_node(self, slug: str, found: NodeResources, fix: bool) -> Finding | None:
+    def _busy(self, app_id: str, item: Mapping[str, Any] | None) -> bool:
+        """True (and said) when another call holds the app's lock."""
+        lock = lock_of(item)
+        current = self._now()
+        if lock is None or not lock.held_at(current):
+            return False
+        self._say(f"skipping '{app_id}': {lock.describe(current)}", app_id=app_id)
+        return True
+
+    def _too_young(self, found: NodeResources) -> bool:
+        """True (and said) when the node is younger than ``min_age``."""
+        age = found.age(self._now())
+        if age is None or age >= self.min_age:
+            return False
+        self._say(
+            f"skipping node {found.slug}: made {max(age, 0):.0f} s ago, younger than the "
+            f"{self.min_age:.0f} s an up may wait for it",
+            slug=found.slug,
+        )
+        return True
+
+    def _judge(
+        self, slug: str, found: NodeResources, item: Mapping[str, Any] | None
+    ) -> Finding | None:
+        """What is wrong with one node given its app's item; None when nothing is."""
+        if found.empty:
+            return None
+        app_id = found.app_id
+        if app_id is None:
+            return Finding(
+                "unclaimed-node", None, slug, "its resources carry no app_id tag", remedy="remove"
+            )
+        has_node, node_url = claim_of(item)
+        if item is not None and has_node and node_url == self.names.host(slug):
+            if found.complete:
+                return None
+            return Finding(
+                "incomplete-node",
+                app_id,
+                slug,
+                f"claimed node lacks {', '.join(found.missing())}",
+                remedy="remove-and-unclaim",
+            )
+        why = (
+            "no dataset item for this node"
+            if item is None
+            else f"dataset item does not claim it (hasNode={has_node}, nodeURL={node_url})"
+        )
+        if not found.complete:
+            return Finding(
+                "unclaimed-node",
+                app_id,
+                slug,
+                f"{why}; it lacks {', '.join(found.missing())}",
+                remedy="remove",
+            )
+        if item is None:
+            return Finding(
+                "unclaimed-node",
+                app_id,
+                slug,
+                f"{why}: a complete node of a deleted app, removed only with --fix "
+                "--remove-orphans",
+                remedy="remove-orphan",
+            )
+        return Finding(
+            "unclaimed-node",
+            app_id,
+            slug,
+            f"{why}; the node is complete and tagged as this app's, so --fix restores the "
+            "claim (an item never decides that a node goes)",
+            remedy="restore-claim",
+        )
+
+    def _reconcile_node(
+        self, slug: str, found: NodeResources, fix: bool, remove_orphans: bool
+    ) -> Finding | None:
         """The finding about one existing node, fixed when asked; None when it is consistent."""
+        if self._too_young(found):
+            return None
         app_id = found.app_id
         item = self.claims.get(app_id) if app_id is not None else None
-        has_node, node_url = claim_of(item)
-        if item is None or not has_node or node_url != self.names.url(slug):
-            detail = (
-                "no dataset item for this node"
-                if item is None
-                else f"dataset item does not claim it (hasNode={has_node}, nodeURL={node_url})"
-            )
-            finding = Finding("unclaimed-node", app_id, slug, detail)
-            if fix:
-                self._say(f"removing unclaimed node {slug}", slug=slug)
-                self._remove(found)
-                finding.fixed = True
-            return finding
-        if found.complete:
+        if app_id is not None and self._busy(app_id, item):
             return None
-        finding = Finding(
-            "incomplete-node", app_id, slug, f"claimed node lacks {', '.join(found.missing())}"
-        )
-        if fix and app_id is not None:
+        finding = self._judge(slug, found, item)
+        if finding is None or not fix:
+            return finding
+        if finding.remedy == "remove-orphan" and not remove_orphans:
+            return finding
+        if app_id is None or item is None:
+            # no item, so nothing to lock: no up can run for this app (it needs the item)
+            return self._apply(finding, found, None)
+        try:
+            with self._locked(app_id, "reconcile") as lock:
+                # Look again under the lock: an up or down may have finished in between.
+                fresh_item = self.claims.get(app_id) if lock is not None else None
+                fresh = self.find(slug)
+                if self._too_young(fresh):
+                    return None
+                finding = self._judge(slug, fresh, fresh_item)
+                if finding is None:
+                    return None
+                if finding.remedy == "remove-orphan" and not remove_orphans:
+                    return finding
+                return self._apply(finding, fresh, lock)
+        except NodeError as exc:  # busy, or a slug collision surfaced by the fresh look
+            self._say(f"skipping node {slug}: {exc}", slug=slug)
+            return None
+
+    def _apply(self, finding: Finding, found: NodeResources, lock: Lock | None) -> Finding:
+        """Carry out ``finding.remedy`` on ``found``."""
+        slug, app_id = found.slug, finding.app_id
+        if finding.remedy == "restore-claim" and app_id is not None:
+            self._say(f"restoring the claim of '{app_id}' on node {slug}", app_id=app_id)
+            self.claims.set(app_id, self.names.host(slug), lock)
+        elif finding.remedy == "remove-and-unclaim" and app_id is not None:
             self._say(f"removing incomplete node {slug} and its claim", slug=slug)
-            self.claims.clear(app_id)
+            self.claims.clear(app_id, lock)
             self._remove(found)
-            finding.fixed = True
+        else:
+            self._say(f"removing {finding.kind} {slug}", slug=slug)
+            self._remove(found)
+        finding.fixed = True
+        return finding
+
+    def _reconcile_claim(self, app_id: str, item: Mapping[str, Any], fix: bool) -> Finding | None:
+        """An item that claims a node no resource of its app backs: a dangling claim."""
+        has_node, node_url = claim_of(item)
+        finding = Finding(
+            "dangling-claim",
+            app_id,
+            None,
+            f"item claims a node that does not exist (hasNode={has_node}, nodeURL={node_url})",
+            remedy="clear-claim",
+        )
+        if not fix:
+            return finding
+        try:
+            with self._locked(app_id, "reconcile") as lock:
+                if lock is None:
+                    return None  # the item is gone: nothing left to clear
+                if not self.find(slugify(app_id)).empty:
+                    return None  # a node appeared meanwhile; the next reconcile judges it
+                self._say(f"clearing the claim of '{app_id}'", app_id=app_id)
+                self.claims.clear(app_id, lock)
+        except NodeError as exc:
+            self._say(f"skipping '{app_id}': {exc}", app_id=app_id)
+            return None
+        finding.fixed = True
         return finding

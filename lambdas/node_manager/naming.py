@@ -9,13 +9,19 @@ function's IAM permissions with the very same values.
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from node_manager.errors import InvalidAppIdError
+from shared import slug as _slug
+
+# The slug rule is shared with the registration API (which refuses an app whose slug a node
+# already uses), so it lives in shared/slug.py; these names stay importable from here.
+HASH_LENGTH = _slug.HASH_LENGTH
+MAX_SLUG_LENGTH = _slug.MAX_SLUG_LENGTH
+digest = _slug.digest
 
 MANAGED_BY = "artificien-node-manager"
 TAG_PROJECT = "project"
@@ -24,8 +30,6 @@ TAG_MANAGED_BY = "managed_by"
 TAG_APP_ID = "app_id"
 TAG_APP_SLUG = "app_slug"
 
-MAX_SLUG_LENGTH = 63  # one DNS label
-HASH_LENGTH = 8
 TARGET_GROUP_NAME_LENGTH = 32  # an ELB limit
 TARGET_GROUP_HASH_LENGTH = 20
 # What a target group prefix may be: the name is the prefix plus 20 hex digits, at most 32 long.
@@ -36,13 +40,8 @@ _TAG_VALUE_SAFE = re.compile(r"^[\w .:/=+\-@]{1,256}$")
 _TAG_B64 = "b64:"
 
 
-def digest(text: str, length: int = HASH_LENGTH) -> str:
-    """The first ``length`` hex digits of the SHA-256 of ``text``."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
-
-
 def slugify(app_id: str) -> str:
-    """Turn an app id into a DNS label, deterministically.
+    """Turn an app id into a DNS label, deterministically (:func:`shared.slug.slugify`).
 
     Lower-case; every run of characters outside ``a-z0-9`` becomes one ``-``; leading and trailing
     ``-`` are trimmed. A label that would be longer than 63 characters is cut and gets ``-`` plus 8
@@ -50,16 +49,10 @@ def slugify(app_id: str) -> str:
     (``app-<hash>``). Distinct ids can still meet on one slug (``My App`` and ``my-app``): the
     manager detects that through the ``app_id`` tag and refuses (:class:`SlugCollisionError`).
     """
-    if not isinstance(app_id, str) or not app_id.strip():
-        raise InvalidAppIdError("app id must be a non-empty string")
-    base = re.sub(r"[^a-z0-9]+", "-", app_id.lower()).strip("-")
-    suffix = digest(app_id)
-    if not base:
-        return f"app-{suffix}"
-    if len(base) > MAX_SLUG_LENGTH:
-        head = base[: MAX_SLUG_LENGTH - HASH_LENGTH - 1].rstrip("-")
-        return f"{head}-{suffix}"
-    return base
+    try:
+        return _slug.slugify(app_id)
+    except _slug.InvalidSlugSource as exc:
+        raise InvalidAppIdError(str(exc)) from exc
 
 
 def encode_tag_value(app_id: str) -> str:
@@ -102,9 +95,11 @@ class Names:
         return cls(**{name: getattr(config, name) for name in cls.__dataclass_fields__})
 
     def host(self, slug: str) -> str:
+        """The node's host name: what ``nodeURL`` holds (clients add their scheme and port)."""
         return f"{slug}.{self.nodes_domain}"
 
     def url(self, slug: str) -> str:
+        """Where an operator reaches the node: the load balancer's scheme and the host name."""
         return f"{self.url_scheme}://{self.host(slug)}"
 
     def service_name(self, slug: str) -> str:

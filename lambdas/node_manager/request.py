@@ -1,8 +1,11 @@
-"""The function's event, validated: ``{"action", "app", "wait", "fix"}``.
+"""The function's event, validated: ``{"action", "app", "wait", "fix", "remove_orphans", "all"}``.
 
 ``app`` is required by up, down and status and refused by list and reconcile; ``wait`` (default
 false: return once the resources exist, the caller polls ``status``) applies to up only, ``fix``
-(default false) to reconcile only. Anything else is a :class:`BadRequestError` naming the problem.
+(default false) to reconcile only, ``remove_orphans`` (default false: a complete node whose app's
+item is gone is only reported) to a fixing reconcile only, and ``all`` (default false) to down
+only, instead of ``app``: every node of the environment. Anything else is a
+:class:`BadRequestError` naming the problem.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from node_manager.errors import BadRequestError
 ACTIONS = ("up", "down", "status", "list", "reconcile")
 APP_ACTIONS = frozenset({"up", "down", "status"})
 MAX_APP_ID_LENGTH = 1024
-_FLAGS = {"wait": "up", "fix": "reconcile"}
+_FLAGS = {"wait": "up", "fix": "reconcile", "remove_orphans": "reconcile", "all": "down"}
 _KEYS = frozenset({"action", "app", *_FLAGS})
 
 
@@ -26,6 +29,8 @@ class Request:
     app: str | None = None
     wait: bool = False
     fix: bool = False
+    remove_orphans: bool = False
+    all_apps: bool = False
 
     def to_event(self) -> dict[str, Any]:
         """The event that asks for this request (what the CLI sends to the function)."""
@@ -36,6 +41,11 @@ class Request:
             event["wait"] = self.wait
         if self.action == "reconcile":
             event["fix"] = self.fix
+        # Sent only when set, so a function that predates a flag still takes every other event.
+        if self.remove_orphans:
+            event["remove_orphans"] = True
+        if self.all_apps:
+            event["all"] = True
         return event
 
 
@@ -63,13 +73,27 @@ def parse_request(event: Any) -> Request:
     if action not in ACTIONS:
         raise BadRequestError(f"'action' must be one of {', '.join(ACTIONS)}, got {action!r}")
     app = event.get("app")
-    if action in APP_ACTIONS:
+    all_apps = _flag(event, "all", action)
+    if action in APP_ACTIONS and not all_apps:
         if not isinstance(app, str) or not app.strip():
-            raise BadRequestError(f"action '{action}' needs 'app': the app id, a non-empty string")
+            hint = " (or 'all': true)" if action == "down" else ""
+            raise BadRequestError(
+                f"action '{action}' needs 'app': the app id, a non-empty string{hint}"
+            )
         if len(app) > MAX_APP_ID_LENGTH:
             raise BadRequestError(f"'app' is longer than {MAX_APP_ID_LENGTH} characters")
     elif app is not None:
-        raise BadRequestError(f"action '{action}' takes no 'app'")
+        taken = "'all'" if all_apps else f"action '{action}'"
+        raise BadRequestError(f"{taken} takes no 'app'")
+    fix = _flag(event, "fix", action)
+    remove_orphans = _flag(event, "remove_orphans", action)
+    if remove_orphans and not fix:
+        raise BadRequestError("'remove_orphans' needs 'fix': it says what a fix may remove")
     return Request(
-        action=action, app=app, wait=_flag(event, "wait", action), fix=_flag(event, "fix", action)
+        action=action,
+        app=app,
+        wait=_flag(event, "wait", action),
+        fix=fix,
+        remove_orphans=remove_orphans,
+        all_apps=all_apps,
     )

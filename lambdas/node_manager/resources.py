@@ -101,8 +101,10 @@ class AwsResources:
             )
         return arns
 
-    def _task_definition_tags(self, arn: str) -> dict[str, str]:
+    def _task_definition_tags(self, arn: str, found: NodeResources) -> dict[str, str]:
+        """The tags of a task definition; its registration time goes into ``found``'s age."""
         response = self.ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"])
+        found.saw_creation(response.get("taskDefinition", {}).get("registeredAt"))
         return tag_map(response.get("tags"))
 
     def find(self, slug: str) -> NodeResources:
@@ -141,7 +143,7 @@ class AwsResources:
 
         found.task_definition_arns = self._task_definitions(names.family(slug))
         if found.task_definition_arns:
-            tags = self._task_definition_tags(found.task_definition_arns[-1])
+            tags = self._task_definition_tags(found.task_definition_arns[-1], found)
             if TAG_APP_ID in tags:
                 owners.add(decode_tag_value(tags[TAG_APP_ID]))
 
@@ -210,10 +212,13 @@ class AwsResources:
                 arns = self._task_definitions(family)
                 if not arns:
                     continue
-                tags = self._task_definition_tags(arns[-1])
+                seen = NodeResources(slug="")
+                tags = self._task_definition_tags(arns[-1], seen)
                 if names.is_ours(tags):
                     slug = tags.get(TAG_APP_SLUG) or family[len(prefix) :]
-                    adopt(slug, tags).task_definition_arns = arns
+                    entry = adopt(slug, tags)
+                    entry.task_definition_arns = arns
+                    entry.saw_creation(seen.created_at)
         return nodes
 
     # creating -------------------------------------------------------------------------------------

@@ -158,11 +158,96 @@ def test_reconcile_exit_codes(cli: dict[str, Any]) -> None:
     assert "found: unclaimed-node" in found.stderr
     assert len(moto_env.services()) == 1
 
-    # WHEN fixed THEN exit 0 and the node is gone
-    fixed = run("reconcile", "--env", "local", "--fix")
+    # WHEN fixed without --remove-orphans THEN a complete node of a deleted app stays: exit 2
+    kept = run("reconcile", "--env", "local", "--fix")
+    assert kept.exit_code == 2
+    assert json.loads(kept.stdout)[0]["remedy"] == "remove-orphan"
+    assert len(moto_env.services()) == 1
+
+    # WHEN fixed with it THEN exit 0 and the node is gone
+    fixed = run("reconcile", "--env", "local", "--fix", "--remove-orphans")
     assert fixed.exit_code == 0
     assert json.loads(fixed.stdout)[0]["fixed"] is True
     assert moto_env.nothing_managed()
+
+
+def test_reconcile_leaves_young_nodes_alone_unless_told_a_minimum_age(cli: dict[str, Any]) -> None:
+    # GIVEN a node made just now whose item is gone
+    moto_env = cli["platform"]
+    moto_env.offset = 0
+    assert run("up", "--env", "local", "--no-wait", APP).exit_code == 0
+    moto_env.dynamodb.delete_item(TableName=TABLE, Key={"dataset_id": {"S": APP}})
+    # WHEN reconciled THEN it is younger than the wait timeout: skipped, said on stderr
+    young = run("reconcile", "--env", "local", "--fix", "--remove-orphans")
+    assert young.exit_code == 0, young.stderr
+    assert json.loads(young.stdout) == []
+    assert "younger than the 600 s" in young.stderr
+    assert len(moto_env.services()) == 1
+    # WHEN the operator says no up is waiting (--min-age 0) THEN it is judged
+    fixed = run("reconcile", "--env", "local", "--fix", "--remove-orphans", "--min-age", "0")
+    assert fixed.exit_code == 0, fixed.stderr
+    assert moto_env.nothing_managed()
+
+
+def test_reconcile_flags_that_do_not_go_together(cli: dict[str, Any]) -> None:
+    alone = run("reconcile", "--env", "local", "--remove-orphans")
+    assert alone.exit_code == 2
+    assert "--remove-orphans needs --fix" in alone.stderr
+    remote = run("reconcile", "--env", "local", "--remote", "--min-age", "0")
+    assert remote.exit_code == 2
+    assert "--min-age does not apply with --remote" in remote.stderr
+    assert cli["outputs"] == []
+
+
+def test_a_busy_app_is_exit_1_naming_the_holder(cli: dict[str, Any]) -> None:
+    manager = cli["platform"].manager()
+    manager.claims.acquire(APP, "another", "down", nodes_cli._logic.now(), 60)
+    result = run("up", "--env", "local", APP)
+    assert result.exit_code == 1
+    assert "is busy: a down holds its lock" in result.stderr
+    assert cli["platform"].nothing_managed()
+
+
+def test_down_all_stops_every_node_and_reports_each(cli: dict[str, Any]) -> None:
+    moto_env = cli["platform"]
+    moto_env.put_app("Sleep Tracker")
+    for app in (APP, "Sleep Tracker"):
+        assert run("up", "--env", "local", app).exit_code == 0
+    result = run("down", "--env", "local", "--all")
+    assert result.exit_code == 0, result.stderr
+    assert [(n["app_id"], n["ok"]) for n in json.loads(result.stdout)] == [
+        (APP, True),
+        ("Sleep Tracker", True),
+    ]
+    assert "stopped: app='Sleep Tracker' slug=sleep-tracker" in result.stderr
+    assert moto_env.nothing_managed()
+    assert run("down", "--env", "local", "--all").stdout.strip() == "[]"
+
+
+def test_down_all_exits_1_when_a_node_could_not_be_stopped(cli: dict[str, Any]) -> None:
+    moto_env = cli["platform"]
+    moto_env.put_app("Sleep Tracker")
+    for app in (APP, "Sleep Tracker"):
+        assert run("up", "--env", "local", app).exit_code == 0
+    manager = moto_env.manager()
+    manager.claims.acquire("Sleep Tracker", "another", "up", nodes_cli._logic.now(), 60)
+    result = run("down", "--env", "local", "--all")
+    assert result.exit_code == 1
+    assert [(n["app_id"], n["ok"]) for n in json.loads(result.stdout)] == [
+        (APP, True),
+        ("Sleep Tracker", False),
+    ]
+    assert "failed: app='Sleep Tracker'" in result.stderr
+    assert "1 of 2 node(s) were not stopped: 'Sleep Tracker'" in result.stderr
+    [service] = moto_env.services()
+    assert service["serviceName"] == "pygrid-sleep-tracker"
+
+
+def test_down_needs_an_app_or_all(cli: dict[str, Any]) -> None:
+    for args in ([], ["--all", APP]):
+        result = run("down", "--env", "local", *args)
+        assert result.exit_code == 2
+        assert "give either APP or --all" in result.stderr
 
 
 def test_local_clients_target_the_emulator(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -281,9 +366,27 @@ def test_remote_refusal_and_reconcile_exit_codes(
     found = run("reconcile", "--env", "local", "--remote")
     assert found.exit_code == 2
     assert [f["kind"] for f in json.loads(found.stdout)] == ["unclaimed-node"]
-    fixed = run("reconcile", "--env", "local", "--remote", "--fix")
+    fixed = run("reconcile", "--env", "local", "--remote", "--fix", "--remove-orphans")
     assert fixed.exit_code == 0
     assert cli["platform"].nothing_managed()
+
+
+def test_down_all_remote_asks_the_function_for_every_node(
+    cli: dict[str, Any], deployed_function: dict[str, Any]
+) -> None:
+    assert run("up", "--env", "local", "--no-wait", "--remote", APP).exit_code == 0
+    result = run("down", "--env", "local", "--remote", "--all")
+    assert result.exit_code == 0, result.stderr
+    [entry] = json.loads(result.stdout)
+    assert (entry["app_id"], entry["ok"], entry["state"]) == (APP, True, "absent")
+    assert cli["platform"].nothing_managed()
+
+
+def test_down_all_on_aws_sends_the_all_event(cli: dict[str, Any], aws_lambda: Any) -> None:
+    fake = aws_lambda(FakeLambda({"ok": True, "statusCode": 200, "result": [], "progress": []}))
+    result = run("down", "--env", "dev", "--remote", "--all")
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(c["Payload"]) for c in fake.calls] == [{"action": "down", "all": True}]
 
 
 def test_remote_timeout_is_refused(cli: dict[str, Any]) -> None:

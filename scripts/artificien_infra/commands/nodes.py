@@ -10,7 +10,8 @@ GetFunctionConfiguration) plus the emulator's endpoint and credentials, as the t
 does for the sample-data function.
 
 Results are JSON on stdout, progress and errors on stderr. Exit codes: 0 done, 1 error (a refused
-request, or a function error), 2 ``reconcile`` found problems it did not fix.
+request, a function error, or a ``down --all`` that could not stop every node), 2 ``reconcile``
+found problems it did not fix.
 """
 
 from __future__ import annotations
@@ -252,11 +253,11 @@ def nodes() -> None:
     "--wait/--no-wait",
     default=True,
     show_default=True,
-    help="Wait for the service to be stable (--no-wait: the local emulator never runs tasks).",
+    help="Wait for the service to be stable (--no-wait: return once it exists; poll status).",
 )
 @remote_option
 def up(env: str, app: str, timeout: int, wait: bool, remote: bool) -> None:
-    """Start APP's node (idempotent) and record its URL on the app's dataset item."""
+    """Start APP's node (idempotent) and record its host name on the app's dataset item."""
     source = click.get_current_context().get_parameter_source("timeout")
     if remote and source is ParameterSource.COMMANDLINE:
         raise click.UsageError(
@@ -270,11 +271,36 @@ def up(env: str, app: str, timeout: int, wait: bool, remote: bool) -> None:
 
 @nodes.command()
 @env_option
-@click.argument("app")
+@click.argument("app", required=False)
+@click.option(
+    "--all",
+    "all_apps",
+    is_flag=True,
+    help="Stop every node of the environment, one app at a time (instead of APP).",
+)
 @remote_option
-def down(env: str, app: str, remote: bool) -> None:
-    """Stop APP's node and clear hasNode/nodeURL on its dataset item."""
-    _emit(_execute(env, _request.Request("down", app), remote))
+def down(env: str, app: str | None, all_apps: bool, remote: bool) -> None:
+    """Stop APP's node and clear hasNode/nodeURL on its dataset item (or every node: --all)."""
+    if all_apps == (app is not None):
+        raise click.UsageError("give either APP or --all")
+    if not all_apps:
+        _emit(_execute(env, _request.Request("down", app), remote))
+        return
+    results = _execute(env, _request.Request("down", all_apps=True), remote)
+    _emit(results)
+    for entry in results:
+        node = f"app={entry['app_id']!r} slug={entry['slug']}"
+        if entry["ok"]:
+            click.echo(f"stopped: {node} changed={entry['changed']}", err=True)
+        else:
+            click.echo(f"failed: {node}: {entry['message']}", err=True)
+    failed = [entry for entry in results if not entry["ok"]]
+    if failed:
+        raise UserError(
+            f"{len(failed)} of {len(results)} node(s) were not stopped: "
+            + ", ".join(repr(entry["app_id"] or entry["slug"]) for entry in failed)
+            + "; run nodes down --all again once they are free"
+        )
 
 
 @nodes.command()
@@ -296,11 +322,37 @@ def list_nodes(env: str, remote: bool) -> None:
 
 @nodes.command()
 @env_option
-@click.option("--fix", is_flag=True, help="Remove unclaimed nodes and clear dangling claims.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Restore the claims of complete nodes, remove incomplete or untagged ones, clear "
+    "dangling claims.",
+)
+@click.option(
+    "--remove-orphans",
+    is_flag=True,
+    help="With --fix: also remove complete nodes whose app's dataset item is gone.",
+)
+@click.option(
+    "--min-age",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Leave nodes younger than this many seconds alone (an up may still be waiting for "
+    f"them). Default: the wait timeout, {DEFAULT_WAIT_TIMEOUT} s.",
+)
 @remote_option
-def reconcile(env: str, fix: bool, remote: bool) -> None:
-    """Report nodes without a claiming dataset item and items claiming missing nodes."""
-    findings = _execute(env, _request.Request("reconcile", fix=fix), remote)
+def reconcile(env: str, fix: bool, remove_orphans: bool, min_age: int | None, remote: bool) -> None:
+    """Compare the nodes (their resources and tags) with the dataset items' claims."""
+    if remove_orphans and not fix:
+        raise click.UsageError("--remove-orphans needs --fix")
+    if remote and min_age is not None:
+        raise click.UsageError(
+            "--min-age does not apply with --remote: the function leaves nodes younger than "
+            "its own WAIT_TIMEOUT alone"
+        )
+    request = _request.Request("reconcile", fix=fix, remove_orphans=remove_orphans)
+    options = {} if min_age is None else {"min_age": min_age}
+    findings = _execute(env, request, remote, **options)
     _emit(findings)
     for finding in findings:
         state = "fixed" if finding["fixed"] else "found"

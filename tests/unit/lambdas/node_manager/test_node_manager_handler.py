@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from node_manager import handler
+from node_manager import handler, logic
 from node_manager.config import ENVIRONMENT_VARIABLE, ConfigError
 from node_manager.errors import NodeNotStableError
 
@@ -131,12 +131,45 @@ def test_reconcile_fix_removes_an_orphan(platform: Any, deps: handler.Deps, even
     platform.dynamodb.delete_item(
         TableName=platform.config.dataset_table_name, Key={"dataset_id": {"S": APP}}
     )
-    # WHEN reported, then fixed
+    # WHEN reported, fixed, then fixed with remove_orphans
     found = handler.handle(deps, events("reconcile"))["result"]
-    fixed = handler.handle(deps, events("reconcile_fix"))["result"]
-    # THEN the finding is reported unfixed, then fixed, and the node is gone
+    kept = handler.handle(deps, events("reconcile_fix"))["result"]
+    fixed = handler.handle(deps, events("reconcile_fix_orphans"))["result"]
+    # THEN the finding is reported unfixed, kept by a plain fix (a complete node of a deleted
+    # app goes only on request), then fixed, and the node is gone
     assert [(f["kind"], f["fixed"]) for f in found] == [("unclaimed-node", False)]
+    assert [(f["remedy"], f["fixed"]) for f in kept] == [("remove-orphan", False)]
     assert [(f["kind"], f["fixed"]) for f in fixed] == [("unclaimed-node", True)]
+    assert platform.nothing_managed()
+
+
+def test_a_busy_app_is_a_409_answer(platform: Any, deps: handler.Deps, events: Any) -> None:
+    # GIVEN another caller holds the app's lock (an up in progress elsewhere)
+    manager = platform.manager()
+    manager.claims.acquire(APP, "another-up", "up", logic.now(), manager.lock_duration)
+    # WHEN the function is asked to start or stop the node
+    for name in ("up", "down"):
+        answer = _round_trip(handler.handle(deps, events(name), Context()))
+        # THEN it answers 409 naming the holder, and nothing was made
+        assert (answer["ok"], answer["statusCode"], answer["error"]) == (
+            False,
+            409,
+            "NodeBusyError",
+        )
+        assert "is busy: an up holds its lock" in answer["message"]
+    assert platform.nothing_managed()
+
+
+def test_down_all_answers_each_app(platform: Any, deps: handler.Deps, events: Any) -> None:
+    platform.put_app("Sleep Tracker")
+    for app in (APP, "Sleep Tracker"):
+        assert handler.handle(deps, {"action": "up", "app": app})["ok"]
+    answer = _round_trip(handler.handle(deps, events("down_all"), Context()))
+    assert answer["ok"] is True
+    assert [(r["app_id"], r["ok"], r["state"]) for r in answer["result"]] == [
+        (APP, True, "absent"),
+        ("Sleep Tracker", True, "absent"),
+    ]
     assert platform.nothing_managed()
 
 
@@ -161,6 +194,15 @@ def test_reconcile_fix_removes_an_orphan(platform: Any, deps: handler.Deps, even
         ({"action": "down", "app": APP, "wait": True}, "'wait' applies only to action 'up'"),
         ({"action": "up", "app": APP, "fix": True}, "'fix' applies only to action 'reconcile'"),
         ({"action": "up", "app": APP, "force": True}, "unknown field(s) force"),
+        ({"action": "reconcile", "remove_orphans": True}, "'remove_orphans' needs 'fix'"),
+        (
+            {"action": "up", "app": APP, "remove_orphans": True},
+            "'remove_orphans' applies only to action 'reconcile'",
+        ),
+        ({"action": "down", "all": True, "app": APP}, "'all' takes no 'app'"),
+        ({"action": "down", "all": "yes"}, "'all' must be true or false"),
+        ({"action": "status", "all": True}, "'all' applies only to action 'down'"),
+        ({"action": "down", "all": False}, "action 'down' needs 'app'"),
     ],
 )
 def test_bad_event_is_a_400_answer_and_touches_nothing(
