@@ -89,6 +89,28 @@ def test_up_no_wait_skips_the_waiter(cli: dict[str, Any]) -> None:
     assert len(cli["platform"].services()) == 1
 
 
+def test_up_on_the_local_emulator_waits_completes_and_records_the_host_name(
+    cli: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the emulator's patch that runs a service's desired tasks, and the real waiter
+    from moto.ecs.models import Service
+
+    from artificien_infra.local.patches import ecs_service_running
+
+    monkeypatch.setattr(Service, "__init__", Service.__init__)  # undone after the test
+    ecs_service_running.register()
+    monkeypatch.setattr(nodes_cli, "wait_services_stable", nodes_cli._logic.wait_services_stable)
+    # WHEN `nodes up` runs on local with no flags
+    result = run("up", "--env", "local", APP)
+    # THEN it waited for the service, completed, and the item holds the node's host name
+    assert result.exit_code == 0, result.stderr
+    assert "waiting up to 600 s for pygrid-artificien-health" in result.stderr
+    node = json.loads(result.stdout)
+    assert node["state"] == "running"
+    assert node["item_node_url"] == "artificien-health.nodes.example.com"
+    assert cli["platform"].item(APP)["nodeURL"] == {"S": "artificien-health.nodes.example.com"}
+
+
 def test_up_timeout_rolls_back_and_exits_1(
     cli: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
