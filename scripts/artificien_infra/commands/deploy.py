@@ -154,13 +154,35 @@ def drift(env: str) -> None:
 @click.option("--region", required=True, help="Region of the state bucket.")
 @click.option("--profile", help="AWS credentials profile (e.g. prod in its own account).")
 @click.option("--bucket", help="State bucket name (default artificien-tfstate-<account>-<region>).")
-def bootstrap(env: str, region: str, profile: str | None, bucket: str | None) -> None:
-    """Create the remote-state bucket of ENV and write terraform/envs/ENV.backend.hcl."""
+@click.option(
+    "--principal",
+    "principals",
+    multiple=True,
+    metavar="ARN",
+    help="IAM role or user that may read and write the state (repeat for several). Default: the "
+    "caller's own role or user. The account root is always admitted; a list that leaves the "
+    "caller out is refused.",
+)
+def bootstrap(
+    env: str, region: str, profile: str | None, bucket: str | None, principals: tuple[str, ...]
+) -> None:
+    """Create or update ENV's state bucket and its own KMS key; write ENV.backend.hcl.
+
+    The bucket admits only the named principals and the account root, over TLS only; a re-run
+    replaces both policies with the principals given then.
+    """
     ctx = context()
-    session = state.session(profile, region)
-    account = session.client("sts").get_caller_identity()["Account"]
-    name = bucket or state.state_bucket_name(account, region)
-    created = state.ensure_state_bucket(session.client("s3"), name, region)
+    clients = state.Clients.from_session(state.session(profile, region))
+    done = state.bootstrap(clients, region, bucket=bucket, principals=principals)
     path = ctx.paths.backend_hcl(env)
-    write_atomic(path, state.backend_hcl(name, region, profile=profile))
-    err.print(f"state bucket {name} {'created' if created else 'checked'}; wrote {path}")
+    write_atomic(
+        path, state.backend_hcl(done.bucket, region, profile=profile, kms_key_id=done.key_arn)
+    )
+    lines = [
+        f"state bucket {done.bucket} {'created' if done.bucket_created else 'updated'}",
+        f"key {done.key_arn} {'created' if done.key_created else 'updated'} (rotation on)",
+        f"admitted: {', '.join([*done.principals, 'the account root'])} (TLS only)",
+        f"wrote {path}",
+    ]
+    for line in lines:
+        err.print(line, soft_wrap=True)
