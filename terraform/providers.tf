@@ -28,6 +28,7 @@ provider "aws" {
     cognitoidp      = local.endpoint
     dynamodb        = local.endpoint
     ec2             = local.endpoint
+    ecr             = local.endpoint
     ecs             = local.endpoint
     elbv2           = local.endpoint
     events          = local.endpoint
