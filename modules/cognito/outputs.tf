@@ -74,3 +74,8 @@ output "post_confirmation_log_group_name" {
   description = "Log group of the post-confirmation function."
   value       = module.post_confirmation.log_group_name
 }
+
+output "data_scientists_group_name" {
+  description = "Name of the group whose members may sign in to JupyterHub."
+  value       = aws_cognito_user_group.data_scientists.name
+}

@@ -199,3 +199,15 @@ variable "jupyterhub_logout_urls" {
     error_message = "jupyterhub_logout_urls must be https URLs (http only for localhost), without fragments."
   }
 }
+
+variable "data_scientists_group_name" {
+  description = "User-pool group whose members may sign in to JupyterHub (the jupyterhub module's data_scientists_group_name)."
+  type        = string
+  default     = "data-scientists"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._-]{1,128}$", var.data_scientists_group_name))
+    error_message = "data_scientists_group_name must be 1-128 letters, digits, dots, underscores or hyphens."
+  }
+}
