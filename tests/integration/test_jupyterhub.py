@@ -9,6 +9,7 @@ notebook_sync_queue_url, notebook_sync_queue_arn, dataset_table_name, web_client
 import base64
 import gzip
 import json
+import re
 import threading
 import uuid
 
@@ -209,3 +210,44 @@ def test_a_registered_app_reaches_the_notebook_folder(deployed, monkeypatch, tmp
     expected = s3.get_object(Bucket=deployed.outputs["sample_data_bucket_name"], Key=target.name)
     assert target.read_bytes() == expected["Body"].read()
     assert target.read_text().splitlines()[0] == "steps"
+
+
+def test_the_pool_holds_the_one_group_the_hub_admits(deployed, user_data):
+    # GIVEN the groups the hub's config admits, and the user pool's groups
+    admitted = re.search(r"c\.GenericOAuthenticator\.allowed_groups = \{(.*)\}", user_data)
+    assert admitted, "the user data sets no allowed_groups"
+    groups = deployed.client("cognito-idp").list_groups(UserPoolId=deployed.outputs["user_pool_id"])
+    in_pool = {g["GroupName"] for g in groups["Groups"]}
+
+    # THEN the hub admits exactly the data-scientists group, which exists in the deployed pool,
+    # read from the ID token's cognito:groups claim, and nobody else
+    assert json.loads(f"[{admitted.group(1)}]") == ["data-scientists"]
+    assert "data-scientists" in in_pool
+    assert 'c.GenericOAuthenticator.claim_groups_key = "cognito:groups"' in user_data
+    assert "c.GenericOAuthenticator.userdata_from_id_token = True" in user_data
+    assert "c.GenericOAuthenticator.allow_all = False" in user_data
+    assert "tljh-config set limits.memory '2G'" in user_data
+    assert "tljh-config set limits.cpu '1'" in user_data
+
+
+def test_the_notebook_copies_have_their_own_encrypted_volume(deployed, instance, user_data):
+    # GIVEN the volume the host's boot script mounts at /srv/data
+    named = re.search(r"^readonly DATA_VOLUME_ID='(vol-[0-9a-f]+)'$", user_data, re.MULTILINE)
+    assert named, "the user data names no data volume"
+    ec2 = deployed.client("ec2")
+    volume = ec2.describe_volumes(VolumeIds=[named.group(1)])["Volumes"][0]
+    secret = deployed.client("secretsmanager").describe_secret(
+        SecretId=deployed.outputs["jupyterhub_client_secret_arn"]
+    )
+
+    # THEN it is attached to the host as /dev/sdf, apart from the root volume, in the host's
+    # zone, 20 GiB, encrypted with the platform key
+    assert [(a["InstanceId"], a["Device"]) for a in volume["Attachments"]] == [
+        (instance["InstanceId"], "/dev/sdf")
+    ]
+    assert instance["RootDeviceName"] != "/dev/sdf"
+    assert volume["AvailabilityZone"] == instance["Placement"]["AvailabilityZone"]
+    assert volume["Size"] == 20
+    assert volume["VolumeType"] == "gp3"
+    assert volume["Encrypted"]
+    assert volume["KmsKeyId"] == secret["KmsKeyId"]
