@@ -186,14 +186,13 @@ variable "log_retention_days" {
 }
 
 variable "reserved_concurrent_executions" {
-  description = "Concurrent executions reserved for (and capping) the function."
+  description = "Concurrent executions reserved for (and capping) the function. null (the default): none reserved, the function draws on the account's unreserved pool. A reservation needs an account quota of at least every reservation's sum plus the 100 Lambda keeps unreserved, which a new account does not have (docs/aws-account.md)."
   type        = number
-  default     = 10
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
-    error_message = "reserved_concurrent_executions must be a whole number >= 1 (0 would disable the function)."
+    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions, false)
+    error_message = "reserved_concurrent_executions must be null or a whole number >= 1 (0 would disable the function)."
   }
 }
 

@@ -181,13 +181,12 @@ variable "log_retention_days" {
 }
 
 variable "reserved_concurrent_executions" {
-  description = "Concurrent executions reserved for (and capping) the function."
+  description = "Concurrent executions reserved for (and capping) the function; null: none reserved (the stage's throttling still bounds it). The root sets it per env (lambda_reserved_concurrency)."
   type        = number
-  default     = 10
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
-    error_message = "reserved_concurrent_executions must be a whole number >= 1."
+    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions, false)
+    error_message = "reserved_concurrent_executions must be null or a whole number >= 1."
   }
 }

@@ -178,10 +178,14 @@ variable "memory_size" {
 }
 
 variable "reserved_concurrent_executions" {
-  description = "Concurrent invocations reserved for, and capping, the function: starts and stops of different apps may run side by side."
+  description = "Concurrent invocations reserved for, and capping, the function (starts and stops of different apps may run side by side); null: none reserved. The root sets it per env (lambda_reserved_concurrency)."
   type        = number
-  default     = 5
-  nullable    = false
+  default     = null
+
+  validation {
+    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions, false)
+    error_message = "reserved_concurrent_executions must be null or a whole number >= 1."
+  }
 }
 
 variable "log_retention_days" {

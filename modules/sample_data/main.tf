@@ -97,7 +97,7 @@ module "function" {
   environment_variables          = local.environment_variables
   kms_key_arn                    = var.kms_key_arn
   log_retention_days             = var.log_retention_days
-  reserved_concurrent_executions = 5
+  reserved_concurrent_executions = var.reserved_concurrent_executions
   # The module grants the role sqs:SendMessage on this queue, which the stream mapping's
   # on-failure destination needs too.
   dead_letter_target_arn = local.failure_queue_arn

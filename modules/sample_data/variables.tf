@@ -143,6 +143,17 @@ variable "log_retention_days" {
   nullable    = false
 }
 
+variable "reserved_concurrent_executions" {
+  description = "Concurrent executions reserved for (and capping) the function; null: none reserved (the stream's shards bound it anyway: one batch per shard at a time). The root sets it per env (lambda_reserved_concurrency)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions, false)
+    error_message = "reserved_concurrent_executions must be null or a whole number >= 1."
+  }
+}
+
 variable "batch_size" {
   description = "Stream records per invocation."
   type        = number

@@ -48,8 +48,8 @@ run "defaults_are_hardened" {
     error_message = "X-Ray tracing must be active"
   }
   assert {
-    condition     = aws_lambda_function.this.reserved_concurrent_executions == 10 && aws_lambda_function.this.memory_size == 256 && aws_lambda_function.this.timeout == 30
-    error_message = "default concurrency/memory/timeout wrong"
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == null && aws_lambda_function.this.memory_size == 256 && aws_lambda_function.this.timeout == 30
+    error_message = "default concurrency/memory/timeout wrong: nothing is reserved unless the caller asks (a new account's quota has no room for it)"
   }
   assert {
     condition     = aws_lambda_function.this.kms_key_arn == var.kms_key_arn
@@ -286,4 +286,37 @@ run "rejects_more_than_five_or_repeated_layers" {
   }
 
   expect_failures = [var.layers]
+}
+
+run "reserves_concurrency_when_asked" {
+  command = apply
+
+  variables {
+    reserved_concurrent_executions = 10
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == 10
+    error_message = "an explicit reservation must reach the function"
+  }
+}
+
+run "rejects_a_zero_reservation" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 0
+  }
+
+  expect_failures = [var.reserved_concurrent_executions]
+}
+
+run "rejects_a_fractional_reservation" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 2.5
+  }
+
+  expect_failures = [var.reserved_concurrent_executions]
 }
