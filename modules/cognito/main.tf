@@ -1,3 +1,14 @@
+locals {
+  # SES identities live at arn:<partition>:ses:<region>:<account>:identity/<address or domain>.
+  partition = split(":", var.kms_key_arn)[1]
+  ses_identity_arn = var.email_sender == null ? null : (
+    "arn:${local.partition}:ses:${var.region}:${var.account_id}:identity/${coalesce(var.email_sender.ses_identity, var.email_sender.from_address)}"
+  )
+  email_from = var.email_sender == null ? null : (
+    var.email_sender.from_name == "" ? var.email_sender.from_address : "${var.email_sender.from_name} <${var.email_sender.from_address}>"
+  )
+}
+
 resource "aws_cognito_user_pool" "this" {
   name = var.name
 
@@ -42,6 +53,15 @@ resource "aws_cognito_user_pool" "this" {
     default_email_option = "CONFIRM_WITH_CODE"
     email_subject        = "Verify your email to use Artificien Services"
     email_message        = "Thanks for signing up for our services! Your verification code is {####}"
+  }
+
+  # Cognito's own sender sends only a small number of mails a day: enough for dev, not for prod's
+  # sign-ups, which go through the env's verified SES identity instead.
+  email_configuration {
+    email_sending_account  = var.email_sender == null ? "COGNITO_DEFAULT" : "DEVELOPER"
+    from_email_address     = local.email_from
+    source_arn             = local.ses_identity_arn
+    reply_to_email_address = try(var.email_sender.reply_to, null)
   }
 
   # A new email address replaces the old one (in the ID token too, and so in the website's

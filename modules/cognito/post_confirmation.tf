@@ -13,6 +13,8 @@ module "post_confirmation" {
   kms_key_arn        = var.kms_key_arn
   log_retention_days = var.log_retention_days
 
+  reserved_concurrent_executions = var.post_confirmation_reserved_concurrency
+
   environment_variables = local.post_confirmation_environment
   policy_statements     = local.post_confirmation_statements
 

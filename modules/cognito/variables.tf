@@ -148,6 +148,17 @@ variable "lambda_architecture" {
   }
 }
 
+variable "post_confirmation_reserved_concurrency" {
+  description = "Concurrent executions reserved for the post-confirmation function; null: none reserved (it runs once per confirmed sign-up). The root sets it per env (lambda_reserved_concurrency)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.post_confirmation_reserved_concurrency == null || try(var.post_confirmation_reserved_concurrency >= 1 && floor(var.post_confirmation_reserved_concurrency) == var.post_confirmation_reserved_concurrency, false)
+    error_message = "post_confirmation_reserved_concurrency must be null or a whole number >= 1."
+  }
+}
+
 variable "password_minimum_length" {
   description = "Minimum password length of the user pool."
   type        = number
@@ -157,6 +168,41 @@ variable "password_minimum_length" {
   validation {
     condition     = var.password_minimum_length >= 8 && var.password_minimum_length <= 99 && floor(var.password_minimum_length) == var.password_minimum_length
     error_message = "password_minimum_length must be a whole number between 8 and 99."
+  }
+}
+
+variable "email_sender" {
+  description = "Send the pool's mails (sign-up codes, recovery) through Amazon SES (DEVELOPER sending) from from_name <from_address> (from_name = \"\" for the bare address); from_address must be verified in SES in this region as itself or as its domain (ses_identity, default the address; a subdomain's address may use its parent's identity). null: Cognito's default sender, which sends only a small number of mails a day (Quotas in Amazon Cognito)."
+  type = object({
+    from_address = string
+    from_name    = optional(string, "Artificien")
+    ses_identity = optional(string)
+    reply_to     = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.email_sender == null || can(regex("^[^@\\s<>\"]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.email_sender.from_address))
+    error_message = "email_sender.from_address must be a plain email address with a lower-case domain, e.g. no-reply@artificien.com."
+  }
+
+  validation {
+    condition = var.email_sender == null || try(
+      contains([var.email_sender.from_address, split("@", var.email_sender.from_address)[1]], coalesce(var.email_sender.ses_identity, var.email_sender.from_address)) ||
+      endswith(split("@", var.email_sender.from_address)[1], ".${coalesce(var.email_sender.ses_identity, var.email_sender.from_address)}"),
+      false
+    )
+    error_message = "email_sender.ses_identity must be the from_address itself or its domain (or a parent domain of it): SES sends only from verified identities."
+  }
+
+  validation {
+    condition     = var.email_sender == null || try(!can(regex("[<>\"@\\r\\n]", var.email_sender.from_name)), false)
+    error_message = "email_sender.from_name must not contain <, >, \", @ or line breaks (it becomes the From header's display name)."
+  }
+
+  validation {
+    condition     = var.email_sender == null || try(var.email_sender.reply_to == null || can(regex("^[^@\\s<>\"]+@[^@\\s<>\"]+\\.[A-Za-z]{2,63}$", var.email_sender.reply_to)), false)
+    error_message = "email_sender.reply_to must be an email address or null."
   }
 }
 

@@ -1,0 +1,179 @@
+mock_provider "aws" {
+  mock_resource "aws_cognito_user_pool" {
+    defaults = {
+      id       = "us-east-1_TestPool1"
+      arn      = "arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_TestPool1"
+      endpoint = "cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1"
+    }
+  }
+  mock_resource "aws_cognito_identity_pool" {
+    defaults = {
+      id = "us-east-1:11111111-2222-3333-4444-555555555555"
+    }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::111122223333:role/artificien-test-website-authenticated"
+    }
+  }
+  # The provider validates the function's DLQ ARN even on the mock.
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:us-east-1:111122223333:artificien-test-post_confirmation-dlq"
+    }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn = "arn:aws:lambda:us-east-1:111122223333:function:artificien-test-post_confirmation"
+    }
+  }
+}
+
+variables {
+  name        = "artificien-test"
+  account_id  = "111122223333"
+  region      = "us-east-1"
+  kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+  user_table_name = "test-user_table"
+  user_table_arn  = "arn:aws:dynamodb:us-east-1:111122223333:table/test-user_table"
+  table_arns = [
+    "arn:aws:dynamodb:us-east-1:111122223333:table/test-user_table",
+    "arn:aws:dynamodb:us-east-1:111122223333:table/test-model_table",
+    "arn:aws:dynamodb:us-east-1:111122223333:table/test-dataset_table",
+  ]
+  index_arns = [
+    "arn:aws:dynamodb:us-east-1:111122223333:table/test-user_table/index/users_username_index",
+    "arn:aws:dynamodb:us-east-1:111122223333:table/test-model_table/index/owner-active-index",
+    "arn:aws:dynamodb:us-east-1:111122223333:table/test-dataset_table/index/owner_username-index",
+    "arn:aws:dynamodb:us-east-1:111122223333:table/test-dataset_table/index/category-app-index",
+    "arn:aws:dynamodb:us-east-1:111122223333:table/test-dataset_table/index/placeholder-app",
+  ]
+  post_confirmation_package = {
+    filename         = "build/lambda/post_confirmation.zip"
+    source_code_hash = "q1w2e3r4t5y6u7i8o9p0q1w2e3r4t5y6u7i8o9p0abc="
+  }
+  domain_prefix            = "artificien-test-auth"
+  jupyterhub_callback_urls = ["https://hub.artificien.example/hub/oauth_callback"]
+  jupyterhub_logout_urls   = ["https://hub.artificien.example/hub/logout"]
+  tags                     = { project = "artificien", environment = "test" }
+}
+
+# Where the pool's mails come from: Cognito's own sender by default, the env's SES identity when
+# one is given (prod: the root requires it).
+
+run "default_sender_outside_prod" {
+  command = apply
+
+  assert {
+    condition     = aws_cognito_user_pool.this.email_configuration[0].email_sending_account == "COGNITO_DEFAULT"
+    error_message = "without an email_sender the pool must use Cognito's own sender"
+  }
+  assert {
+    condition     = aws_cognito_user_pool.this.email_configuration[0].source_arn == null && aws_cognito_user_pool.this.email_configuration[0].from_email_address == null
+    error_message = "the default sender takes no SES identity and no From address"
+  }
+}
+
+run "ses_sending_from_a_domain_identity" {
+  command = apply
+
+  variables {
+    email_sender = {
+      from_address = "no-reply@artificien.example"
+      ses_identity = "artificien.example"
+      reply_to     = "support@artificien.example"
+    }
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this.email_configuration[0].email_sending_account == "DEVELOPER"
+    error_message = "an email_sender must switch the pool to SES (DEVELOPER) sending"
+  }
+  assert {
+    condition     = aws_cognito_user_pool.this.email_configuration[0].source_arn == "arn:aws:ses:us-east-1:111122223333:identity/artificien.example"
+    error_message = "the SES identity ARN must name the verified domain in the pool's account and region"
+  }
+  assert {
+    condition     = aws_cognito_user_pool.this.email_configuration[0].from_email_address == "Artificien <no-reply@artificien.example>"
+    error_message = "the From header must carry the display name and the verified address"
+  }
+  assert {
+    condition     = aws_cognito_user_pool.this.email_configuration[0].reply_to_email_address == "support@artificien.example"
+    error_message = "reply_to must reach the pool"
+  }
+}
+
+run "ses_identity_defaults_to_the_address" {
+  command = plan
+
+  variables {
+    email_sender = {
+      from_address = "no-reply@mail.artificien.example"
+      from_name    = ""
+    }
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this.email_configuration[0].source_arn == "arn:aws:ses:us-east-1:111122223333:identity/no-reply@mail.artificien.example"
+    error_message = "without ses_identity the address itself is the identity"
+  }
+  assert {
+    condition     = aws_cognito_user_pool.this.email_configuration[0].from_email_address == "no-reply@mail.artificien.example"
+    error_message = "without a display name the From address is the bare address"
+  }
+}
+
+run "parent_domain_identity_covers_a_subdomain_address" {
+  command = plan
+
+  variables {
+    email_sender = {
+      from_address = "no-reply@mail.artificien.example"
+      ses_identity = "artificien.example"
+    }
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this.email_configuration[0].source_arn == "arn:aws:ses:us-east-1:111122223333:identity/artificien.example"
+    error_message = "a parent domain's identity must be accepted for a subdomain's address"
+  }
+}
+
+run "rejects_an_identity_that_does_not_cover_the_address" {
+  command = plan
+
+  variables {
+    email_sender = {
+      from_address = "no-reply@artificien.example"
+      ses_identity = "other.example"
+    }
+  }
+
+  expect_failures = [var.email_sender]
+}
+
+run "rejects_a_malformed_from_address" {
+  command = plan
+
+  variables {
+    email_sender = {
+      from_address = "Artificien <no-reply@artificien.example>"
+    }
+  }
+
+  expect_failures = [var.email_sender]
+}
+
+run "rejects_a_display_name_that_breaks_the_header" {
+  command = plan
+
+  variables {
+    email_sender = {
+      from_address = "no-reply@artificien.example"
+      from_name    = "Evil <x@y.example>"
+    }
+  }
+
+  expect_failures = [var.email_sender]
+}
