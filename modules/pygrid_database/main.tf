@@ -96,15 +96,31 @@ resource "aws_rds_cluster" "this" {
   tags = var.tags
 
   depends_on = [aws_cloudwatch_log_group.this]
+
+  lifecycle {
+    # auto_minor_version_upgrade moves the cluster to newer minors in the maintenance window;
+    # without this every later plan would try to go back to database.engine_version, which RDS
+    # refuses ("Cannot upgrade aurora-postgresql from 16.8 to 16.6"). The version is the one the
+    # cluster is created with; the major stays pinned by the postcondition below.
+    ignore_changes = [engine_version]
+
+    # A major upgrade needs a parameter group of the new family and is not applied by a changed
+    # number here (it would be ignored): fail the plan instead of drifting silently.
+    postcondition {
+      condition     = split(".", self.engine_version)[0] == local.engine_major
+      error_message = "The cluster runs Aurora PostgreSQL ${self.engine_version} but database.engine_version asks for major ${local.engine_major}: a major upgrade is a deliberate step (see modules/pygrid_database/README.md), not an edit of the version."
+    }
+  }
 }
 
 resource "aws_rds_cluster_instance" "this" {
   count = var.database.instance_count
 
-  identifier                 = "${var.name}-pygrid-${count.index + 1}"
-  cluster_identifier         = aws_rds_cluster.this.id
-  engine                     = aws_rds_cluster.this.engine
-  engine_version             = aws_rds_cluster.this.engine_version
+  identifier         = "${var.name}-pygrid-${count.index + 1}"
+  cluster_identifier = aws_rds_cluster.this.id
+  engine             = aws_rds_cluster.this.engine
+  # No engine_version: an Aurora instance runs its cluster's, and repeating it here would be a
+  # second place where an automatic minor upgrade shows up as a diff.
   instance_class             = "db.serverless"
   db_subnet_group_name       = aws_db_subnet_group.this.name
   publicly_accessible        = false
