@@ -1,6 +1,8 @@
 resource "aws_security_group" "this" {
   # checkov:skip=CKV_AWS_260: its port-80 ingress is aws_vpc_security_group_ingress_rule.http below, open for Let's Encrypt's HTTP-01 challenge and redirected to HTTPS by the proxy
-  name        = "${var.name}-jupyterhub"
+  # A prefix, not a fixed name: with create_before_destroy the replacement group exists next to
+  # the old one for a while, and two groups of one VPC cannot share a name.
+  name_prefix = "${var.name}-jupyterhub-"
   description = "JupyterHub host: HTTP/HTTPS in from anywhere; HTTP/HTTPS out (packages, S3, Secrets Manager, SSM, Let's Encrypt)"
   vpc_id      = var.vpc_id
 
