@@ -1,5 +1,54 @@
-# AWS managed protections in front of the public load balancer. The common rule set's body-size
-# rule is only counted: model uploads are far larger than its 8 KB limit.
+# AWS managed protections in front of the public load balancer.
+#
+# The managed groups' body-inspection rules match byte patterns (script tags, "../", URLs with an
+# IPv4 host, Java serialization, "${jndi:"...) that model data and training results carry by chance,
+# and WAF sees only the first 8 KB of a body on a load balancer. So inside the groups they only
+# count (and label the request); rule body-rules-outside-uploads then blocks what they labelled on
+# every path except the orchestration node's upload routes, where they stay counted and logged.
+locals {
+  # The routes through which clients push payloads (artificien_orchestration_node
+  # src/pygrid_orchestration.py): /create (a data scientist's model: features, labels),
+  # /model_loss (devices' results), /model_progress (the PyGrid nodes' progress). Its other routes
+  # carry a few short fields and keep every body rule.
+  waf_upload_paths = ["/create", "/model_loss", "/model_progress"]
+
+  # Body rule => the label it adds (AWS WAF developer guide, "Baseline rule groups").
+  waf_common_body_rules = {
+    SizeRestrictions_BODY   = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"
+    CrossSiteScripting_BODY = "awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body"
+    GenericLFI_BODY         = "awswaf:managed:aws:core-rule-set:GenericLFI_Body"
+    GenericRFI_BODY         = "awswaf:managed:aws:core-rule-set:GenericRFI_Body"
+    EC2MetaDataSSRF_BODY    = "awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body"
+  }
+  waf_known_bad_inputs_body_rules = {
+    JavaDeserializationRCE_BODY = "awswaf:managed:aws:known-bad-inputs:JavaDeserializationRCE_Body"
+    Log4JRCE_BODY               = "awswaf:managed:aws:known-bad-inputs:Log4JRCE_Body"
+    ReactJSRCE_BODY             = "awswaf:managed:aws:known-bad-inputs:ReactJSRCE_Body"
+  }
+  waf_body_labels = concat(values(local.waf_common_body_rules), values(local.waf_known_bad_inputs_body_rules))
+
+  waf_logs_arn = "arn:${local.partition}:logs:${var.region}:${var.account_id}"
+}
+
+# Exact paths: anything else (a trailing segment, another route) keeps the blocking body rules.
+resource "aws_wafv2_regex_pattern_set" "upload_paths" {
+  count = var.waf_enabled ? 1 : 0
+
+  name        = "${var.name}-orchestration-upload-paths"
+  description = "Orchestration node routes that receive model data and training results"
+  scope       = "REGIONAL"
+
+  dynamic "regular_expression" {
+    for_each = local.waf_upload_paths
+
+    content {
+      regex_string = "^${regular_expression.value}$"
+    }
+  }
+
+  tags = var.tags
+}
+
 resource "aws_wafv2_web_acl" "this" {
   count = var.waf_enabled ? 1 : 0
 
@@ -24,11 +73,16 @@ resource "aws_wafv2_web_acl" "this" {
         vendor_name = "AWS"
         name        = "AWSManagedRulesCommonRuleSet"
 
-        rule_action_override {
-          name = "SizeRestrictions_BODY"
+        # Counted here, blocked outside the upload paths by body-rules-outside-uploads.
+        dynamic "rule_action_override" {
+          for_each = local.waf_common_body_rules
 
-          action_to_use {
-            count {}
+          content {
+            name = rule_action_override.key
+
+            action_to_use {
+              count {}
+            }
           }
         }
       }
@@ -53,12 +107,78 @@ resource "aws_wafv2_web_acl" "this" {
       managed_rule_group_statement {
         vendor_name = "AWS"
         name        = "AWSManagedRulesKnownBadInputsRuleSet"
+
+        dynamic "rule_action_override" {
+          for_each = local.waf_known_bad_inputs_body_rules
+
+          content {
+            name = rule_action_override.key
+
+            action_to_use {
+              count {}
+            }
+          }
+        }
       }
     }
 
     visibility_config {
       cloudwatch_metrics_enabled = true
       metric_name                = "aws-known-bad-inputs"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  # What the body rules above only counted is blocked here, except on the upload paths.
+  rule {
+    name     = "body-rules-outside-uploads"
+    priority = 25
+
+    action {
+      block {}
+    }
+
+    statement {
+      and_statement {
+        statement {
+          or_statement {
+            dynamic "statement" {
+              for_each = local.waf_body_labels
+
+              content {
+                label_match_statement {
+                  scope = "LABEL"
+                  key   = statement.value
+                }
+              }
+            }
+          }
+        }
+
+        statement {
+          not_statement {
+            statement {
+              regex_pattern_set_reference_statement {
+                arn = aws_wafv2_regex_pattern_set.upload_paths[0].arn
+
+                field_to_match {
+                  uri_path {}
+                }
+
+                text_transformation {
+                  priority = 0
+                  type     = "NONE"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "body-rules-outside-uploads"
       sampled_requests_enabled   = true
     }
   }
@@ -166,16 +286,48 @@ resource "aws_cloudwatch_log_group" "waf" {
   tags = var.tags
 }
 
+# Log delivery writes the WAF logs; without a policy of our own, enabling logging makes WAF add
+# its statement to a shared account-wide policy (AWSWAF-LOGS), which no plan shows and a destroy
+# leaves behind. This one names only this group, for deliveries from this account and region.
+resource "aws_cloudwatch_log_resource_policy" "waf" {
+  count = var.waf_enabled ? 1 : 0
+
+  policy_name = "${var.name}-orchestration-waf-logs"
+  policy_document = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "WafLogDelivery"
+      Effect    = "Allow"
+      Principal = { Service = "delivery.logs.amazonaws.com" }
+      Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      Resource  = ["${aws_cloudwatch_log_group.waf[0].arn}:log-stream:*"]
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = var.account_id }
+        ArnLike      = { "aws:SourceArn" = "${local.waf_logs_arn}:*" }
+      }
+    }]
+  })
+}
+
 resource "aws_wafv2_web_acl_logging_configuration" "this" {
   count = var.waf_enabled ? 1 : 0
 
   resource_arn            = aws_wafv2_web_acl.this[0].arn
   log_destination_configs = [aws_cloudwatch_log_group.waf[0].arn]
 
-  # Never log the bearer tokens and API keys clients send.
+  # Never log the bearer tokens and API keys clients send (the iOS library and /info send the
+  # app's key in an api_key header).
   redacted_fields {
     single_header {
       name = "authorization"
     }
   }
+
+  redacted_fields {
+    single_header {
+      name = "api_key"
+    }
+  }
+
+  depends_on = [aws_cloudwatch_log_resource_policy.waf]
 }

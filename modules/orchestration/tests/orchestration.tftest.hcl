@@ -20,6 +20,10 @@ mock_provider "aws" {
   mock_resource "aws_wafv2_web_acl" {
     defaults = { arn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/artificien-dev-orchestration/00000000-0000-0000-0000-000000000000" }
   }
+  # WAF rules reference the upload-path pattern set by ARN, which the provider validates.
+  mock_resource "aws_wafv2_regex_pattern_set" {
+    defaults = { arn = "arn:aws:wafv2:us-east-1:123456789012:regional/regexpatternset/artificien-dev-orchestration-upload-paths/11111111-1111-1111-1111-111111111111" }
+  }
   mock_resource "aws_ecs_task_definition" {
     defaults = { arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/artificien-dev-orchestration:1" }
   }
@@ -383,7 +387,7 @@ run "waf_guards_the_load_balancer" {
   }
 
   assert {
-    condition     = toset([for r in aws_wafv2_web_acl.this[0].rule : r.name]) == toset(["aws-common", "aws-known-bad-inputs", "aws-ip-reputation", "aws-anonymous-ip", "rate-limit-per-ip"])
+    condition     = toset([for r in aws_wafv2_web_acl.this[0].rule : r.name]) == toset(["aws-common", "aws-known-bad-inputs", "body-rules-outside-uploads", "aws-ip-reputation", "aws-anonymous-ip", "rate-limit-per-ip"])
     error_message = "managed and rate-limit rules must be present"
   }
 
