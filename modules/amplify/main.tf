@@ -12,12 +12,43 @@ locals {
     : data.aws_secretsmanager_secret_version.repository_token[0].secret_string
   )
 
-  environment_variables = merge(var.environment_variables, {
+  oauth_domain_variable = var.cognito.oauth_domain == null ? {} : {
+    (var.cognito_variable_names.oauth_domain) = var.cognito.oauth_domain
+  }
+
+  environment_variables = merge(var.environment_variables, local.oauth_domain_variable, {
     (var.cognito_variable_names.region)           = var.region
     (var.cognito_variable_names.user_pool_id)     = var.cognito.user_pool_id
     (var.cognito_variable_names.web_client_id)    = var.cognito.web_client_id
     (var.cognito_variable_names.identity_pool_id) = var.cognito.identity_pool_id
   })
+
+  # The real site's src/aws-exports.js (what Amplify.configure reads), key by key, as the names of
+  # the environment variables that carry the values: the build resolves them.
+  aws_exports = merge(
+    {
+      aws_project_region           = var.cognito_variable_names.region
+      aws_cognito_region           = var.cognito_variable_names.region
+      aws_cognito_identity_pool_id = var.cognito_variable_names.identity_pool_id
+      aws_user_pools_id            = var.cognito_variable_names.user_pool_id
+      aws_user_pools_web_client_id = var.cognito_variable_names.web_client_id
+    },
+    var.cognito.oauth_domain == null ? {} : { oauth = { domain = var.cognito_variable_names.oauth_domain } },
+  )
+
+  # scripts/write_aws_exports.js after its header comment, on one line (node -e '<script>').
+  aws_exports_source  = split("*/", file("${path.module}/scripts/write_aws_exports.js"))
+  aws_exports_body    = join("*/", slice(local.aws_exports_source, 1, length(local.aws_exports_source)))
+  aws_exports_script  = join(" ", [for line in split("\n", local.aws_exports_body) : trimspace(line) if trimspace(line) != ""])
+  aws_exports_command = "node -e '${local.aws_exports_script}' ${var.build.aws_exports_path} '${jsonencode(local.aws_exports)}'"
+
+  build_spec = coalesce(var.build_spec, templatefile("${path.module}/templates/build_spec.yml.tftpl", {
+    install_command     = var.build.install_command
+    aws_exports_command = local.aws_exports_command
+    build_command       = var.build.build_command
+    artifacts_directory = var.build.artifacts_directory
+    cache_paths         = var.build.cache_paths
+  }))
 }
 
 data "aws_ssm_parameter" "repository_token" {
@@ -39,7 +70,7 @@ resource "aws_amplify_app" "this" {
   repository               = var.repository_url
   access_token             = local.repository_token
   platform                 = var.platform
-  build_spec               = var.build_spec
+  build_spec               = local.build_spec
   iam_service_role_arn     = aws_iam_role.this.arn
   environment_variables    = local.environment_variables
   enable_branch_auto_build = true

@@ -27,3 +27,8 @@ output "custom_domain_certificate_verification_dns_record" {
   description = "DNS record proving ownership of the custom domain (null without one)."
   value       = try(aws_amplify_domain_association.this[0].certificate_verification_dns_record, null)
 }
+
+output "build_spec" {
+  description = "The build specification the app runs. An amplify.yml at the repository's root takes precedence over it: commit this as that file, or delete the file."
+  value       = aws_amplify_app.this.build_spec
+}

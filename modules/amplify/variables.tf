@@ -46,7 +46,7 @@ variable "repository_url" {
 }
 
 variable "repository_token" {
-  description = "Where the repository access token (e.g. a GitHub token) is kept, by name: an SSM SecureString parameter or a Secrets Manager secret. Exactly one. The token itself never goes through code or tfvars."
+  description = "Where the repository access token is kept, by name: an SSM SecureString parameter or a Secrets Manager secret. Exactly one. The token itself never goes through code or tfvars. For GitHub the AWS Amplify GitHub App must be installed on the repository, and the token must be a personal access token of a user with admin rights on the repository (classic: repo and admin:repo_hook), because creating the app adds the repository webhook; a read-only token, or a GitHub App's own installation token, fails with \"There was an issue setting up your repository\" (docs/amplify.md)."
   type = object({
     ssm_parameter_name          = optional(string)
     secrets_manager_secret_name = optional(string)
@@ -101,41 +101,47 @@ variable "platform" {
   }
 }
 
-variable "build_spec" {
-  description = "Amplify build specification (YAML). Default: npm ci, npm run build, publish build/."
-  type        = string
-  default     = <<-YAML
-    version: 1
-    frontend:
-      phases:
-        preBuild:
-          commands:
-            - npm ci
-        build:
-          commands:
-            - npm run build
-      artifacts:
-        baseDirectory: build
-        files:
-          - '**/*'
-      cache:
-        paths:
-          - node_modules/**/*
-  YAML
-  nullable    = false
+variable "build" {
+  description = "How the app builds the site: install and build commands, the directory it publishes, cached paths, and where the build writes the Amplify configuration the site imports (aws_exports_path, from the Cognito environment variables). Default: npm ci, npm run build, publish build/, src/aws-exports.js."
+  type = object({
+    install_command     = optional(string, "npm ci")
+    build_command       = optional(string, "npm run build")
+    artifacts_directory = optional(string, "build")
+    cache_paths         = optional(list(string), ["node_modules/**/*"])
+    aws_exports_path    = optional(string, "src/aws-exports.js")
+  })
+  default  = {}
+  nullable = false
 
   validation {
-    condition     = can(yamldecode(var.build_spec).version) && can(yamldecode(var.build_spec).frontend)
+    condition     = alltrue([for c in [var.build.install_command, var.build.build_command] : length(trimspace(c)) > 0 && !strcontains(c, "\n")])
+    error_message = "build.install_command and build.build_command must be one non-empty line each."
+  }
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.build.artifacts_directory)) && can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\\.js$", var.build.aws_exports_path)) && !strcontains("/${var.build.artifacts_directory}/${var.build.aws_exports_path}/", "/../")
+    error_message = "build.artifacts_directory and build.aws_exports_path (a .js file) must be relative paths inside the repository, without .. or spaces."
+  }
+}
+
+variable "build_spec" {
+  description = "A build specification (YAML) of your own instead of the one rendered from var.build; it must then write aws-exports itself. Note that an amplify.yml at the repository's root takes precedence over either."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.build_spec == null || (can(yamldecode(var.build_spec).version) && can(yamldecode(var.build_spec).frontend))
     error_message = "build_spec must be YAML with version and frontend sections."
   }
 }
 
 variable "cognito" {
-  description = "Cognito ids the website needs at build time (none is secret): region, user pool, web client (no secret), identity pool."
+  description = "Cognito ids the website needs at build time (none is secret): user pool, web client (no secret), identity pool, and optionally the hosted-UI domain (<prefix>.auth.<region>.amazoncognito.com, aws-exports' oauth.domain)."
   type = object({
     user_pool_id     = string
     web_client_id    = string
     identity_pool_id = string
+    oauth_domain     = optional(string)
   })
 
   validation {
@@ -147,6 +153,11 @@ variable "cognito" {
     condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]:[0-9a-f-]+$", var.cognito.identity_pool_id))
     error_message = "cognito.identity_pool_id must look like us-east-1:0123abcd-...."
   }
+
+  validation {
+    condition     = var.cognito.oauth_domain == null || can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", coalesce(var.cognito.oauth_domain, "x.example")))
+    error_message = "cognito.oauth_domain must be a host name without a scheme, e.g. artificien-auth.auth.us-east-1.amazoncognito.com."
+  }
 }
 
 variable "cognito_variable_names" {
@@ -156,6 +167,7 @@ variable "cognito_variable_names" {
     user_pool_id     = optional(string, "REACT_APP_USER_POOL_ID")
     web_client_id    = optional(string, "REACT_APP_USER_POOL_WEB_CLIENT_ID")
     identity_pool_id = optional(string, "REACT_APP_IDENTITY_POOL_ID")
+    oauth_domain     = optional(string, "REACT_APP_OAUTH_DOMAIN")
   })
   default  = {}
   nullable = false
