@@ -25,14 +25,15 @@ from artificien_infra.core.summary import (
     summarize,
 )
 from artificien_infra.core.terraform import Terraform
+from artificien_infra.local import processes as local
 
 # Against the emulator an apply is mostly the provider's waiters sleeping (about 60 s per load
-# balancer, 30 s per Aurora cluster and instance, queues and functions settling), and with
+# balancer, 30 s per Aurora cluster and instance, 25 s per queue and its policy), and with
 # Terraform's default of 10 concurrent operations the rest of the graph queues behind them.
-# Measured on a fresh local env (2 cores, apply of the saved plan): 146-152 s at 10, 103-118 s at
-# 30. Real AWS keeps the default: there API rate limits, not waiters, set the pace.
+# Measured on fresh local envs (the shared 2-core machine, load 3-12, apply of the saved plan,
+# alternating runs): 114-152 s at 10 (mean 139, 4 runs), 103-118 s at 30 (mean 111, 4 runs).
+# Real AWS keeps the default: there API rate limits, not waiters, set the pace.
 LOCAL_APPLY_PARALLELISM = 30
-from artificien_infra.local import processes as local
 
 
 @dataclass(frozen=True)
