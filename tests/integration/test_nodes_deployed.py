@@ -2,9 +2,11 @@
 and through the deployed node-manager function (`--remote`).
 
 Relies on the root outputs `pygrid_node_manager` (and the dataset table named in it) and
-`node_manager_function_name`. The emulator never runs ECS tasks, so `up` is called with
-`--no-wait`; it stores Lambda code without running it, so `--remote` runs the deployed function's
-handler in-process with the function's deployed environment.
+`node_manager_function_name`. The emulator reports a service's desired tasks as running once it
+is created (its `ecs_service_running` patch), so `up` waits and completes with no flags, as on
+AWS; it stores Lambda code without running it, so `--remote` runs the deployed function's
+handler in-process with the function's deployed environment. The nodes here are seconds old, so
+`reconcile` is told `--min-age 0` (by default it leaves nodes younger than the wait timeout alone).
 """
 
 from __future__ import annotations
@@ -74,12 +76,15 @@ def test_up_then_down_on_the_local_env(deployed: Any, manager_config: dict[str, 
     # GIVEN a registered app
     _register(deployed, config, APP)
 
-    # WHEN its node is started
-    up = deployed.cli("nodes", "up", "--env", "local", "--no-wait", APP)
+    # WHEN its node is started, with no flags
+    up = deployed.cli("nodes", "up", "--env", "local", APP)
     assert up.returncode == 0, up.stderr
 
-    # THEN the service, the host rule and the target group exist, and the item points at the node
-    assert json.loads(up.stdout)["url"] == url
+    # THEN it waited for the service and completed; the service, the host rule and the target
+    # group exist, and the item holds the node's host name (the clients add scheme and port)
+    assert "waiting up to" in up.stderr
+    answer = json.loads(up.stdout)
+    assert (answer["url"], answer["host"], answer["state"]) == (url, host, "running")
     service = _active_service(deployed, config, f"pygrid-{SLUG}")
     assert service is not None
     [rule] = _rules_for(deployed, config, host)
@@ -91,13 +96,28 @@ def test_up_then_down_on_the_local_env(deployed: Any, manager_config: dict[str, 
     assert group["VpcId"] == config["vpc_id"]
     item = _item(deployed, config, APP)
     assert item["hasNode"] == {"BOOL": True}
-    assert item["nodeURL"] == {"S": url}
+    assert item["nodeURL"] == {"S": host}
+    assert "nodeLock" not in item
 
     # WHEN started again THEN nothing new appears
-    again = deployed.cli("nodes", "up", "--env", "local", "--no-wait", APP)
+    again = deployed.cli("nodes", "up", "--env", "local", APP)
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["changed"] == []
     assert len(_rules_for(deployed, config, host)) == 1
+
+    # WHEN the item is rewritten to disown the node and reconcile --fix runs
+    deployed.client("dynamodb").update_item(
+        TableName=config["dataset_table_name"],
+        Key={"dataset_id": {"S": APP}},
+        UpdateExpression="SET hasNode = :f, nodeURL = :u",
+        ExpressionAttributeValues={":f": {"BOOL": False}, ":u": {"S": "evil.example.com"}},
+    )
+    fixed = deployed.cli("nodes", "reconcile", "--env", "local", "--fix", "--min-age", "0")
+    # THEN the node survives and the item claims it again
+    restored = [f for f in json.loads(fixed.stdout) if f["app_id"] == APP]
+    assert [(f["remedy"], f["fixed"]) for f in restored] == [("restore-claim", True)], fixed.stderr
+    assert _active_service(deployed, config, f"pygrid-{SLUG}") is not None
+    assert _item(deployed, config, APP)["nodeURL"] == {"S": host}
 
     # WHEN stopped
     down = deployed.cli("nodes", "down", "--env", "local", APP)
@@ -117,14 +137,19 @@ def test_reconcile_reports_a_planted_orphan(deployed: Any, manager_config: dict[
     config = manager_config
     # GIVEN a node whose app's dataset item has since been deleted
     _register(deployed, config, ORPHAN)
-    up = deployed.cli("nodes", "up", "--env", "local", "--no-wait", ORPHAN)
+    up = deployed.cli("nodes", "up", "--env", "local", ORPHAN)
     assert up.returncode == 0, up.stderr
     deployed.client("dynamodb").delete_item(
         TableName=config["dataset_table_name"], Key={"dataset_id": {"S": ORPHAN}}
     )
 
-    # WHEN reconciled THEN the orphan is reported (exit 2) and left in place
-    report = deployed.cli("nodes", "reconcile", "--env", "local")
+    # WHEN reconciled by default THEN the node is seconds old: left alone, said on stderr
+    young = deployed.cli("nodes", "reconcile", "--env", "local")
+    assert ORPHAN not in [f["app_id"] for f in json.loads(young.stdout or "[]")], young.stderr
+    assert "skipping node integration-orphan" in young.stderr
+
+    # WHEN reconciled regardless of age THEN the orphan is reported (exit 2) and left in place
+    report = deployed.cli("nodes", "reconcile", "--env", "local", "--min-age", "0")
     assert report.returncode == 2, report.stderr
     findings = json.loads(report.stdout)
     assert {"kind": "unclaimed-node", "app_id": ORPHAN} in [
@@ -132,11 +157,18 @@ def test_reconcile_reports_a_planted_orphan(deployed: Any, manager_config: dict[
     ]
     assert _active_service(deployed, config, "pygrid-integration-orphan") is not None
 
-    # WHEN fixed THEN it is removed and a second pass is clean for this app
-    fixed = deployed.cli("nodes", "reconcile", "--env", "local", "--fix")
+    # WHEN fixed THEN a complete node of a deleted app is kept unless removal is asked for
+    kept = deployed.cli("nodes", "reconcile", "--env", "local", "--fix", "--min-age", "0")
+    assert kept.returncode == 2, kept.stderr
+    assert _active_service(deployed, config, "pygrid-integration-orphan") is not None
+
+    # WHEN fixed with --remove-orphans THEN it is removed and a second pass is clean for this app
+    fixed = deployed.cli(
+        "nodes", "reconcile", "--env", "local", "--fix", "--remove-orphans", "--min-age", "0"
+    )
     assert fixed.returncode == 0, fixed.stderr
     assert _active_service(deployed, config, "pygrid-integration-orphan") is None
-    after = deployed.cli("nodes", "reconcile", "--env", "local")
+    after = deployed.cli("nodes", "reconcile", "--env", "local", "--min-age", "0")
     assert ORPHAN not in [f["app_id"] for f in json.loads(after.stdout or "[]")]
 
 
@@ -229,7 +261,7 @@ def test_up_remote_creates_the_node_exactly_as_in_process(
     _register(deployed, config, REMOTE_APP)
 
     # GIVEN the node as the in-process path creates it, then stopped again
-    in_process = deployed.cli("nodes", "up", "--env", "local", "--no-wait", REMOTE_APP)
+    in_process = deployed.cli("nodes", "up", "--env", "local", REMOTE_APP)
     assert in_process.returncode == 0, in_process.stderr
     expected = _node(deployed, config, REMOTE_APP, REMOTE_SLUG)
     down = deployed.cli("nodes", "down", "--env", "local", REMOTE_APP)
@@ -237,7 +269,7 @@ def test_up_remote_creates_the_node_exactly_as_in_process(
     assert _active_service(deployed, config, f"pygrid-{REMOTE_SLUG}") is None
 
     # WHEN the deployed function starts it (its handler, with its deployed environment)
-    remote = deployed.cli("nodes", "up", "--env", "local", "--no-wait", "--remote", REMOTE_APP)
+    remote = deployed.cli("nodes", "up", "--env", "local", "--remote", REMOTE_APP)
 
     # THEN the same resources, tags and item claim exist, and it answered the same
     assert remote.returncode == 0, remote.stderr
@@ -265,3 +297,31 @@ def test_up_remote_creates_the_node_exactly_as_in_process(
     ghost = deployed.cli("nodes", "status", "--env", "local", "--remote", "Integration Ghost")
     assert ghost.returncode == 1
     assert "unknown app 'Integration Ghost'" in ghost.stderr
+
+
+def test_down_all_stops_every_node_of_the_env(
+    deployed: Any, manager_config: dict[str, Any]
+) -> None:
+    config = manager_config
+    apps = {
+        "Integration All One": "integration-all-one",
+        "Integration All Two": "integration-all-two",
+    }
+    for app_id in apps:
+        _register(deployed, config, app_id)
+        started = deployed.cli("nodes", "up", "--env", "local", app_id)
+        assert started.returncode == 0, started.stderr
+
+    # WHEN every node is stopped
+    down = deployed.cli("nodes", "down", "--env", "local", "--all")
+
+    # THEN each was reported stopped, no service remains and no item claims a node
+    assert down.returncode == 0, down.stderr
+    reported = {entry["app_id"]: entry["ok"] for entry in json.loads(down.stdout)}
+    assert {app_id: reported.get(app_id) for app_id in apps} == dict.fromkeys(apps, True)
+    for app_id, slug in apps.items():
+        assert f"stopped: app='{app_id}' slug={slug}" in down.stderr
+        assert _active_service(deployed, config, f"pygrid-{slug}") is None
+        assert _item(deployed, config, app_id)["hasNode"] == {"BOOL": False}
+    listed = deployed.cli("nodes", "list", "--env", "local")
+    assert json.loads(listed.stdout) == []  # nor any other node of the env
