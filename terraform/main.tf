@@ -11,6 +11,10 @@ locals {
 
   is_prod = var.environment == "prod"
 
+  # Every env but prod is rebuilt at will, so destroy empties its buckets (the log bucket always
+  # holds ALB and S3 access logs and would otherwise stop it); prod keeps its objects.
+  storage_force_destroy = !local.is_prod
+
   # "" (the real clients' hard-coded names) only in an account of the env's own: see the variable.
   table_name_prefix = var.table_name_prefix == null ? "${var.environment}-" : var.table_name_prefix
 
@@ -84,9 +88,13 @@ module "cognito" {
   default_datasets          = var.default_datasets
   log_retention_days        = var.log_retention_days
 
+  post_confirmation_reserved_concurrency = try(var.lambda_reserved_concurrency["post_confirmation"], null)
+
   password_minimum_length = var.password_minimum_length
   deletion_protection     = local.is_prod
   domain_prefix           = var.cognito_domain_prefix
+  email_sender            = var.cognito_email_sender
+
   # JupyterHub's OAuth client follows its domain; passed as a value, not from the jupyterhub
   # module's outputs, because that module needs this client's id (no cycle).
   jupyterhub_callback_urls = ["https://${var.jupyter_domain}/hub/oauth_callback"]
@@ -101,7 +109,7 @@ module "storage" {
   name                               = local.name
   account_id                         = data.aws_caller_identity.current.account_id
   kms_key_arn                        = module.kms.key_arn
-  force_destroy                      = var.storage_force_destroy
+  force_destroy                      = local.storage_force_destroy
   noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
   tags                               = local.tags
 }
@@ -109,20 +117,21 @@ module "storage" {
 module "sample_data" {
   source = "../modules/sample_data"
 
-  name                     = local.name
-  package                  = var.lambda_packages["sample_data"]
-  layers                   = [local.powertools_layer_arn]
-  kms_key_arn              = module.kms.key_arn
-  dataset_table_name       = module.dynamodb.dataset_table_name
-  dataset_table_stream_arn = module.dynamodb.dataset_table_stream_arn
-  sample_data_bucket_name  = module.storage.sample_data_bucket_name
-  sample_data_bucket_arn   = module.storage.sample_data_bucket_arn
-  default_sample_rows      = var.default_sample_rows
-  max_sample_rows          = var.max_sample_rows
-  max_attributes           = var.dataset_limits.max_attributes
-  max_sample_bytes         = var.dataset_limits.max_sample_mib * 1048576
-  log_retention_days       = var.log_retention_days
-  tags                     = local.tags
+  name                           = local.name
+  package                        = var.lambda_packages["sample_data"]
+  layers                         = [local.powertools_layer_arn]
+  kms_key_arn                    = module.kms.key_arn
+  dataset_table_name             = module.dynamodb.dataset_table_name
+  dataset_table_stream_arn       = module.dynamodb.dataset_table_stream_arn
+  sample_data_bucket_name        = module.storage.sample_data_bucket_name
+  sample_data_bucket_arn         = module.storage.sample_data_bucket_arn
+  default_sample_rows            = var.default_sample_rows
+  max_sample_rows                = var.max_sample_rows
+  max_attributes                 = var.dataset_limits.max_attributes
+  max_sample_bytes               = var.dataset_limits.max_sample_mib * 1048576
+  log_retention_days             = var.log_retention_days
+  reserved_concurrent_executions = try(var.lambda_reserved_concurrency["sample_data"], null)
+  tags                           = local.tags
 }
 
 # The dataset every new account is granted (default_datasets) and the tutorials read. Written
@@ -175,13 +184,14 @@ module "model_api" {
     client_ids         = [module.cognito.web_client_id]
   }
   # The registration API's routes (module.marketplace_api) are POSTs on this API.
-  cors_allowed_origins   = var.model_api_cors_allowed_origins
-  cors_allowed_methods   = ["GET", "POST", "OPTIONS"]
-  throttling_rate_limit  = var.model_api_throttling.rate_limit
-  throttling_burst_limit = var.model_api_throttling.burst_limit
-  custom_domain          = var.model_api_custom_domain
-  log_retention_days     = var.log_retention_days
-  tags                   = local.tags
+  cors_allowed_origins           = var.model_api_cors_allowed_origins
+  cors_allowed_methods           = ["GET", "POST", "OPTIONS"]
+  throttling_rate_limit          = var.model_api_throttling.rate_limit
+  throttling_burst_limit         = var.model_api_throttling.burst_limit
+  custom_domain                  = var.model_api_custom_domain
+  log_retention_days             = var.log_retention_days
+  reserved_concurrent_executions = try(var.lambda_reserved_concurrency["model_api"], null)
+  tags                           = local.tags
 }
 
 # App registration and purchases (POST /datasets, POST /datasets/{dataset_id}/purchase): routes on
@@ -345,8 +355,9 @@ module "node_manager" {
     name = module.dynamodb.dataset_table_name
     arn  = module.dynamodb.dataset_table_arn
   }
-  log_retention_days = var.log_retention_days
-  tags               = local.tags
+  log_retention_days             = var.log_retention_days
+  reserved_concurrent_executions = try(var.lambda_reserved_concurrency["node_manager"], null)
+  tags                           = local.tags
 }
 
 module "orchestration" {
@@ -471,7 +482,9 @@ module "amplify" {
     user_pool_id     = module.cognito.user_pool_id
     web_client_id    = module.cognito.web_client_id
     identity_pool_id = module.cognito.identity_pool_id
+    oauth_domain     = trimprefix(module.cognito.hosted_ui_base_url, "https://")
   }
+  build = var.website_build
   # The website reaches the tables by their env-prefixed names (never hard-coded) and lists and
   # downloads models through the model API.
   environment_variables = {

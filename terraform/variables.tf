@@ -76,6 +76,23 @@ variable "log_retention_days" {
   }
 }
 
+variable "lambda_reserved_concurrency" {
+  description = "Concurrent executions reserved for (and capping) a function, by function: post_confirmation, sample_data, model_api, node_manager. Unset: nothing reserved, the functions share the account's unreserved pool. Lambda keeps 100 of an account's concurrency unreserved, so an env that reserves R needs a quota of at least R + 100 (a new account may have 10): docs/aws-account.md."
+  type        = map(number)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for f in keys(var.lambda_reserved_concurrency) : contains(["post_confirmation", "sample_data", "model_api", "node_manager"], f)])
+    error_message = "lambda_reserved_concurrency keys must be among post_confirmation, sample_data, model_api, node_manager."
+  }
+
+  validation {
+    condition     = alltrue([for n in values(var.lambda_reserved_concurrency) : n >= 1 && floor(n) == n])
+    error_message = "lambda_reserved_concurrency values must be whole numbers >= 1 (0 would disable the function)."
+  }
+}
+
 # Account and table names -------------------------------------------------------------------------
 
 variable "dedicated_account" {
@@ -107,6 +124,22 @@ variable "cognito_domain_prefix" {
   }
 }
 
+variable "cognito_email_sender" {
+  description = "Cognito mails (sign-up codes, recovery) through Amazon SES from from_address, which must be verified in SES in aws_region as itself or as its domain (ses_identity, default the address). Required in prod: Cognito's default sender sends only a small number of mails a day. null (dev, staging, local): the default sender."
+  type = object({
+    from_address = string
+    from_name    = optional(string, "Artificien")
+    ses_identity = optional(string)
+    reply_to     = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.environment != "prod" || var.cognito_email_sender != null
+    error_message = "prod needs cognito_email_sender (a from_address verified in SES): Cognito's default sender would cap prod's sign-up mails at its small daily quota."
+  }
+}
+
 
 
 variable "default_datasets" {
@@ -128,13 +161,6 @@ variable "password_minimum_length" {
 }
 
 # Storage and sample data -------------------------------------------------------------------------
-
-variable "storage_force_destroy" {
-  description = "Let destroy delete non-empty buckets. Only for the throw-away local env."
-  type        = bool
-  default     = false
-  nullable    = false
-}
 
 variable "noncurrent_version_expiration_days" {
   description = "Days an overwritten or deleted S3 object version is kept."
@@ -509,6 +535,17 @@ variable "amplify_repository_token_secret_name" {
   description = "Name of the Secrets Manager secret holding the repository access token."
   type        = string
   default     = null
+}
+
+variable "website_build" {
+  description = "How Amplify builds the website, as the real marketplace repository does (its amplify.yml: yarn install, yarn build, publish dist/), installing exactly the committed yarn.lock. The build also writes src/aws-exports.js, which the site imports, from the Cognito variables the app carries (modules/amplify)."
+  type = object({
+    install_command     = optional(string, "yarn install --frozen-lockfile")
+    build_command       = optional(string, "yarn build")
+    artifacts_directory = optional(string, "dist")
+  })
+  default  = {}
+  nullable = false
 }
 
 variable "website_custom_domain" {

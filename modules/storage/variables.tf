@@ -29,7 +29,7 @@ variable "kms_key_arn" {
 }
 
 variable "force_destroy" {
-  description = "Let destroy delete non-empty buckets (every object version). Only for throw-away environments such as local."
+  description = "Let destroy delete non-empty buckets, every object version included (the log bucket too: it always holds access logs). The root sets it for every env but prod."
   type        = bool
   default     = false
   nullable    = false

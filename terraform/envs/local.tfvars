@@ -4,10 +4,9 @@ aws_region = "us-east-1"
 
 cognito_domain_prefix = "artificien-local-auth"
 
-# Storage: the local env is throw-away, so destroy may empty its buckets; small samples keep
-# local runs quick.
-storage_force_destroy = true
-max_sample_rows       = 100000
+# Storage: small samples keep local runs quick. (Destroy empties the buckets of every env but
+# prod: terraform/main.tf decides that, not the tfvars.)
+max_sample_rows = 100000
 
 # Model API: the website's dev server.
 model_api_cors_allowed_origins = ["http://localhost:3000"]

@@ -9,6 +9,18 @@ table_name_prefix = ""
 cognito_domain_prefix   = "artificien-auth"
 password_minimum_length = 14
 
+# Sign-up and recovery mails go through SES from the verified artificien.com domain identity (the
+# account must also be out of the SES sandbox): docs/aws-account.md.
+cognito_email_sender = {
+  from_address = "no-reply@artificien.com"
+  ses_identity = "artificien.com"
+}
+
+# No Lambda concurrency is reserved (lambda_reserved_concurrency): a new account's quota has no
+# room for it, since Lambda keeps 100 unreserved. Once the account's "Concurrent executions" quota
+# (L-B99A9384) exceeds 100 plus their sum, reservations may cap the functions, for example
+# lambda_reserved_concurrency = { model_api = 10, sample_data = 5, node_manager = 5, post_confirmation = 5 }
+
 noncurrent_version_expiration_days = 365
 model_api_cors_allowed_origins     = ["https://artificien.com"]
 model_api_throttling               = { rate_limit = 50, burst_limit = 100 }
