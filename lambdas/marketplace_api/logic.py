@@ -50,6 +50,16 @@ SERVER_FIELDS = frozenset(
     {"owner_username", "app", "placeholder", "numPurchases", "hasNode", "properlySetUp", "nodeURL"}
 )
 PLACEHOLDER = "placeholder"
+# Every attribute a registration may store: modules/marketplace_api allows the function's PutItem
+# exactly these (dynamodb:Attributes).
+STORED_FIELDS = FORM_FIELDS | {
+    "owner_username",
+    "app",
+    "placeholder",
+    "numPurchases",
+    "hasNode",
+    "properlySetUp",
+}
 
 
 class ApiError(Exception):

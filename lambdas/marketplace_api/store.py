@@ -27,6 +27,12 @@ def _error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
+def _reason_codes(error: ClientError) -> list[str]:
+    """The per-item codes of a cancelled transaction, in the order of its items."""
+    reasons = error.response.get("CancellationReasons") or []
+    return [str(reason.get("Code") or "None") for reason in reasons]
+
+
 class AwsMarketplaceStore:
     """Conditional writes on the dataset and user tables; one Query (COUNT) on the owner index."""
 
@@ -82,9 +88,6 @@ class AwsMarketplaceStore:
                                 ":id": {"L": [{"S": dataset_id}]},
                                 ":dataset": {"S": dataset_id},
                             },
-                            # Tells "already owned" (the row comes back) from "no row" (nothing
-                            # does) without another request; the row is looked at, never kept.
-                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                         }
                     },
                     {
@@ -101,20 +104,39 @@ class AwsMarketplaceStore:
         except ClientError as error:
             if _error_code(error) != "TransactionCanceledException":
                 raise
-            return self._why_cancelled(error)
+            return self._why_cancelled(error, user_id)
         return Purchase.ADDED
 
-    @staticmethod
-    def _why_cancelled(error: ClientError) -> Purchase:
-        reasons = list(error.response.get("CancellationReasons") or [])
-        codes = [str(reason.get("Code") or "None") for reason in reasons]
-        user, dataset = [*reasons, {}, {}][:2]
-        if dataset.get("Code") == "ConditionalCheckFailed":
+    def _why_cancelled(self, error: ClientError, user_id: str) -> Purchase:
+        codes = _reason_codes(error)
+        user, dataset = [*codes, "None", "None"][:2]
+        if dataset == "ConditionalCheckFailed":
             return Purchase.NO_DATASET
-        if user.get("Code") != "ConditionalCheckFailed":
+        if user != "ConditionalCheckFailed":
             LOGGER.error("purchase transaction cancelled", extra={"reasons": codes})
             raise error
-        return Purchase.ALREADY_OWNED if user.get("Item") else Purchase.NO_ACCOUNT
+        # Already owned, or no row at all: a condition check on the key tells which, and reads
+        # nothing of the row back (the role may not read it).
+        return Purchase.ALREADY_OWNED if self._account_exists(user_id) else Purchase.NO_ACCOUNT
+
+    def _account_exists(self, user_id: str) -> bool:
+        try:
+            self._dynamodb.transact_write_items(
+                TransactItems=[
+                    {
+                        "ConditionCheck": {
+                            "TableName": self._config.user_table,
+                            "Key": {"user_id": {"S": user_id}},
+                            "ConditionExpression": "attribute_exists(user_id)",
+                        }
+                    }
+                ]
+            )
+        except ClientError as error:
+            if _reason_codes(error)[:1] == ["ConditionalCheckFailed"]:
+                return False
+            raise
+        return True
 
 
 class EcsNodeDirectory:

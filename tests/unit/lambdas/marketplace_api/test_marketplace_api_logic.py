@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -230,3 +231,16 @@ def test_a_taken_node_name_is_checked_before_anything_is_written():
         logic.register(store, Taken(), ALICE, website_body(), Limits(), 20)
     assert (refused.value.status, refused.value.field) == (409, "dataset_id")
     assert store.writes == []
+
+
+def test_the_roles_put_attributes_are_exactly_what_a_registration_stores():
+    # GIVEN the attribute list the module's PutItem statement allows
+    main_tf = Path(__file__).parents[4] / "modules" / "marketplace_api" / "main.tf"
+    match = re.search(r"registration_attributes = \[(.*?)\]", main_tf.read_text(), re.S)
+    assert match is not None
+    allowed = set(re.findall(r'"([^"]+)"', match.group(1)))
+    # THEN it is the logic's list, and a full registration stores nothing outside it
+    assert allowed == logic.STORED_FIELDS
+    full = {**website_body(), "predictable_attributes": ["Age"]}
+    item = logic.register(FakeStore(), NoNodes(), ALICE, full, Limits(), 20)
+    assert set(item) == allowed
