@@ -230,8 +230,9 @@ module "marketplace_api" {
     max_sample_bytes   = var.dataset_limits.max_sample_mib * 1048576
     max_apps_per_owner = var.dataset_limits.max_apps_per_owner
   }
-  log_retention_days = var.log_retention_days
-  tags               = local.tags
+  log_retention_days             = var.log_retention_days
+  reserved_concurrent_executions = try(var.lambda_reserved_concurrency["marketplace_api"], null)
+  tags                           = local.tags
 }
 
 module "network" {
@@ -285,6 +286,7 @@ module "pygrid_database" {
     layers                      = [local.powertools_layer_arn]
     provisioning_enabled        = var.pygrid_role_provisioning_enabled
     secret_recovery_window_days = var.pygrid_role_secret_recovery_window_days
+    reserved_concurrency        = try(var.lambda_reserved_concurrency["pygrid_db_role"], null)
   }
   deletion_protection = local.is_prod
   tags                = local.tags

@@ -77,14 +77,14 @@ variable "log_retention_days" {
 }
 
 variable "lambda_reserved_concurrency" {
-  description = "Concurrent executions reserved for (and capping) a function, by function: post_confirmation, sample_data, model_api, node_manager. Unset: nothing reserved, the functions share the account's unreserved pool. Lambda keeps 100 of an account's concurrency unreserved, so an env that reserves R needs a quota of at least R + 100 (a new account may have 10): docs/aws-account.md."
+  description = "Concurrent executions reserved for (and capping) a function, by function: post_confirmation, sample_data, model_api, marketplace_api, node_manager, pygrid_db_role. Unset: nothing reserved, the functions share the account's unreserved pool. Lambda keeps 100 of an account's concurrency unreserved, so an env that reserves R needs a quota of at least R + 100 (a new account may have 10): docs/aws-account.md."
   type        = map(number)
   default     = {}
   nullable    = false
 
   validation {
-    condition     = alltrue([for f in keys(var.lambda_reserved_concurrency) : contains(["post_confirmation", "sample_data", "model_api", "node_manager"], f)])
-    error_message = "lambda_reserved_concurrency keys must be among post_confirmation, sample_data, model_api, node_manager."
+    condition     = alltrue([for f in keys(var.lambda_reserved_concurrency) : contains(["post_confirmation", "sample_data", "model_api", "marketplace_api", "node_manager", "pygrid_db_role"], f)])
+    error_message = "lambda_reserved_concurrency keys must be among post_confirmation, sample_data, model_api, marketplace_api, node_manager, pygrid_db_role."
   }
 
   validation {
