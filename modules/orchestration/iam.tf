@@ -101,20 +101,58 @@ resource "aws_iam_role_policy" "task" {
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
+      # Only the item calls the real orchestration node makes (docs/data-model.md): it reads and
+      # writes whole items with Query and PutItem, updates a few attributes in place, and scans
+      # only the model table (filtered on dataset). No DeleteItem, no batch writes, no Scan of
+      # user_table, no other index than the username one its API-key checks use.
       {
-        Sid    = "TableItems"
-        Effect = "Allow"
-        Action = [
-          "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
-          "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem",
-        ]
-        Resource = [var.tables.user_table_arn, var.tables.model_table_arn, var.tables.dataset_table_arn]
+        Sid      = "ModelItems"
+        Effect   = "Allow"
+        Action   = ["dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan"]
+        Resource = [var.tables.model_table_arn]
       },
       {
-        Sid      = "QueryIndexes"
+        Sid      = "ModelProgress"
         Effect   = "Allow"
-        Action   = ["dynamodb:Query", "dynamodb:Scan"]
-        Resource = var.tables.index_arns
+        Action   = ["dynamodb:UpdateItem"]
+        Resource = [var.tables.model_table_arn]
+        Condition = {
+          "ForAllValues:StringEquals" = {
+            "dynamodb:Attributes" = ["model_id", "download_link", "percent_complete", "acc_this_cycle", "loss_this_cycle", "devices_trained_this_cycle"]
+          }
+        }
+      },
+      {
+        Sid      = "DatasetItems"
+        Effect   = "Allow"
+        Action   = ["dynamodb:PutItem", "dynamodb:Query"]
+        Resource = [var.tables.dataset_table_arn]
+      },
+      {
+        Sid      = "DatasetNodeClaims"
+        Effect   = "Allow"
+        Action   = ["dynamodb:UpdateItem"]
+        Resource = [var.tables.dataset_table_arn]
+        Condition = {
+          "ForAllValues:StringEquals" = {
+            "dynamodb:Attributes" = ["dataset_id", "hasNode", "nodeURL", "properlySetUp"]
+          }
+        }
+      },
+      {
+        Sid      = "UserItems"
+        Effect   = "Allow"
+        Action   = ["dynamodb:PutItem", "dynamodb:Query"]
+        Resource = [var.tables.user_table_arn, "${var.tables.user_table_arn}/index/users_username_index"]
+      },
+      {
+        Sid      = "UserApiKeys"
+        Effect   = "Allow"
+        Action   = ["dynamodb:UpdateItem"]
+        Resource = [var.tables.user_table_arn]
+        Condition = {
+          "ForAllValues:StringEquals" = { "dynamodb:Attributes" = ["user_id", "api_key"] }
+        }
       },
       {
         Sid      = "ModelObjects"

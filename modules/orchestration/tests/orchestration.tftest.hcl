@@ -306,7 +306,7 @@ run "task_role_is_scoped" {
   }
 
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Sid] == ["TableItems", "QueryIndexes", "ModelObjects", "ListModels", "UsePlatformKeyForTablesAndModels", "InvokeNodeManager"]
+    condition     = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Sid] == ["ModelItems", "ModelProgress", "DatasetItems", "DatasetNodeClaims", "UserItems", "UserApiKeys", "ModelObjects", "ListModels", "UsePlatformKeyForTablesAndModels", "InvokeNodeManager"]
     error_message = "the task role holds the orchestration node's own table and model access and the node-manager invocation, nothing else"
   }
 
@@ -348,10 +348,41 @@ run "task_role_is_scoped" {
   }
 
   assert {
-    condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Resource if s.Sid == "TableItems" || s.Sid == "QueryIndexes"])) == toset(concat(
-      [var.tables.user_table_arn, var.tables.model_table_arn, var.tables.dataset_table_arn], var.tables.index_arns
-    ))
-    error_message = "item access only on the three tables and their indexes"
+    condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Resource if startswith(s.Sid, "Model") && s.Sid != "ModelObjects" || startswith(s.Sid, "Dataset") || startswith(s.Sid, "User")])) == toset(
+      [var.tables.user_table_arn, var.tables.model_table_arn, var.tables.dataset_table_arn, "${var.tables.user_table_arn}/index/users_username_index"]
+    )
+    error_message = "item access only on the three tables and the username index"
+  }
+
+  # What the real orchestration node does not do, it may not do (issue: a compromised container).
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_iam_role_policy.task.policy).Statement : [
+        for a in s.Action : !contains(["dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem"], a)
+      ]
+    ]))
+    error_message = "the orchestration node never deletes items or writes in batches"
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s
+      if contains(s.Action, "dynamodb:Scan") && anytrue([for r in s.Resource : startswith(r, var.tables.user_table_arn)])
+    ]) == 0
+    error_message = "no Scan of user_table: every developer's API key lives there"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.task.policy).Statement :
+      can(s.Condition["ForAllValues:StringEquals"]["dynamodb:Attributes"]) if contains(s.Action, "dynamodb:UpdateItem")
+    ])
+    error_message = "every UpdateItem is limited to the attributes the orchestration node updates"
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Condition["ForAllValues:StringEquals"]["dynamodb:Attributes"] if s.Sid == "UserApiKeys"][0] == ["user_id", "api_key"]
+    error_message = "in user_table the orchestration node updates only api_key"
   }
 
   assert {
