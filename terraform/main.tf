@@ -431,6 +431,8 @@ module "jupyterhub" {
   kms_key_arn = module.kms.key_arn
   vpc_id      = module.network.vpc_id
   subnet_id   = module.network.public_subnet_ids[0]
+  # the hub admits only the members of the pool's data-scientists group
+  data_scientists_group_name = module.cognito.data_scientists_group_name
   sample_data_bucket = {
     name = module.storage.sample_data_bucket_name
     arn  = module.storage.sample_data_bucket_arn
