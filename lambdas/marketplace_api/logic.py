@@ -18,14 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from shared import dataset
+from shared import dataset, http
+from shared.http import JSON_HEADERS, ApiError, json_response  # noqa: F401 (the API's names)
 from shared.slug import InvalidSlugSource, slugify
 
 ROUTE_REGISTER = "POST /datasets"
 ROUTE_PURCHASE = "POST /datasets/{dataset_id}/purchase"
 ROUTES = (ROUTE_REGISTER, ROUTE_PURCHASE)
-
-JSON_HEADERS = {"content-type": "application/json", "cache-control": "no-store"}
 
 # A DynamoDB item holds at most 400 KB; a registration body of at most this many bytes (decoded)
 # always fits, with room for the fields the server adds.
@@ -60,19 +59,6 @@ STORED_FIELDS = FORM_FIELDS | {
     "hasNode",
     "properlySetUp",
 }
-
-
-class ApiError(Exception):
-    """A refusal the caller may see: an HTTP status, a short message and the field at fault."""
-
-    def __init__(self, status: int, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.field = field
-
-    def body(self) -> dict[str, Any]:
-        return {"message": self.message, **({"field": self.field} if self.field else {})}
 
 
 @dataclass(frozen=True)
@@ -117,15 +103,6 @@ class NodeDirectory(Protocol):
         ...
 
 
-def json_response(status: int, body: dict[str, Any]) -> dict[str, Any]:
-    """An API Gateway HTTP API (payload 2.0) response with a JSON body."""
-    return {
-        "statusCode": status,
-        "headers": dict(JSON_HEADERS),
-        "body": json.dumps(body, separators=(",", ":"), sort_keys=True),
-    }
-
-
 # -- the caller ------------------------------------------------------------------------------
 
 
@@ -142,26 +119,15 @@ def _plain_text(value: Any, max_length: int) -> bool:
 def caller_from_claims(claims: Any) -> Caller:
     """The caller from the JWT authorizer's claims: ``cognito:username`` of an ID token (or
     ``username`` of an access token), and an ID token's ``email`` and ``email_verified``."""
-    if not isinstance(claims, Mapping):
-        raise ApiError(401, "missing or malformed authorization claims")
-    username = claims.get("cognito:username")
-    if username is None and claims.get("token_use") == "access":
-        username = claims.get("username")
+    username = http.username_claim(claims)
     if not _plain_text(username, MAX_USERNAME_LENGTH) or "/" in username:
-        raise ApiError(401, "missing or malformed authorization claims")
+        raise ApiError(401, http.UNAUTHORIZED)
     email = claims.get("email")
     if email is not None and not (_plain_text(email, MAX_EMAIL_LENGTH) and "@" in email):
         raise ApiError(401, "malformed email claim")
     # API Gateway hands every claim over as a string.
     verified = str(claims.get("email_verified", "")).lower() == "true"
     return Caller(username=username, email=email, email_verified=verified)
-
-
-def _claims(event: Mapping[str, Any]) -> Any:
-    request_context = event.get("requestContext")
-    authorizer = request_context.get("authorizer") if isinstance(request_context, Mapping) else None
-    jwt = authorizer.get("jwt") if isinstance(authorizer, Mapping) else None
-    return jwt.get("claims") if isinstance(jwt, Mapping) else None
 
 
 # -- the body --------------------------------------------------------------------------------
@@ -245,7 +211,7 @@ def parse_request(event: Any) -> Request:
     route = event.get("routeKey")
     if route not in ROUTES:
         raise ApiError(404, "route not found")
-    caller = caller_from_claims(_claims(event))
+    caller = caller_from_claims(http.claims(event))
     if route == ROUTE_REGISTER:
         return Request(route=route, caller=caller, body=parse_body(event))
     if caller.email is None:

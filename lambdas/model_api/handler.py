@@ -5,18 +5,18 @@ id); Powertools' HTTP API resolver then dispatches it to its route, and its exce
 turn a refusal into its status and anything else into a 500 that names only the request id.
 """
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 
 from model_api import logic
 from model_api.config import Config, load_config
 from model_api.store import AwsModelStore
 from shared import aws, logs
+from shared.api import HttpApi
 from shared.build import cached, warm
 
 LOGGER = logs.logger("model_api")
@@ -26,24 +26,7 @@ LOGGER = logs.logger("model_api")
 class Deps:
     config: Config
     store: logic.ModelStore
-    app: APIGatewayHttpResolver
-
-
-def _json(status: int, body: dict[str, Any]) -> Response:
-    return Response(
-        status_code=status,
-        content_type=None,  # in the headers below, lower-case as API Gateway forwards them
-        body=json.dumps(body, separators=(",", ":"), sort_keys=True),
-        headers=dict(logic.JSON_HEADERS),
-    )
-
-
-def _request_id(event: Any, context: Any) -> str:
-    request_id = getattr(context, "aws_request_id", None)
-    if not request_id or request_id == "UNDEFINED":
-        request_context = event.get("requestContext") if isinstance(event, dict) else None
-        request_id = request_context.get("requestId") if isinstance(request_context, dict) else None
-    return str(request_id or "unknown")
+    app: HttpApi
 
 
 def _fields(request: logic.Request | None, request_id: str) -> dict[str, Any]:
@@ -55,63 +38,28 @@ def _fields(request: logic.Request | None, request_id: str) -> dict[str, Any]:
     }
 
 
-def _refused(error: logic.ApiError, request: logic.Request | None, request_id: str) -> None:
-    LOGGER.warning(
-        "request refused",
-        extra={"status": error.status, "reason": error.message, **_fields(request, request_id)},
-    )
+def make_app(store: logic.ModelStore, config: Config) -> HttpApi:
+    """The API's routes over ``store`` with the shared error mapping
+    (:class:`shared.api.HttpApi`)."""
+    api = HttpApi(LOGGER, _fields)
 
+    def answered(request: logic.Request, request_id: str, body: dict[str, Any]) -> Response:
+        count = len(body["models"]) if "models" in body else None
+        return api.answered(request, request_id, 200, body, count=count)
 
-def _answered(request: logic.Request, request_id: str, body: dict[str, Any]) -> Response:
-    count = len(body["models"]) if "models" in body else None
-    LOGGER.info(
-        "request answered", extra={"status": 200, "count": count, **_fields(request, request_id)}
-    )
-    return _json(200, body)
-
-
-def make_app(store: logic.ModelStore, config: Config) -> APIGatewayHttpResolver:
-    """The API's routes and error mapping over ``store``; the validated request and its id are
-    handed in through the resolver's context by :func:`handle`."""
-    app = APIGatewayHttpResolver()
-
-    def routed(route: str) -> tuple[logic.Request, str]:
-        request: logic.Request = app.context["request"]
-        if request.route != route:  # the path matched another route than API Gateway's key
-            raise logic.ApiError(404, "route not found")
-        return request, app.context["request_id"]
-
-    @app.get("/models")
+    @api.app.get("/models")
     def list_models() -> Response:
-        request, request_id = routed(logic.ROUTE_LIST)
-        return _answered(request, request_id, logic.list_models(store, request.caller))
+        request, request_id = api.routed(logic.ROUTE_LIST)
+        return answered(request, request_id, logic.list_models(store, request.caller))
 
     # The id used is the validated path parameter API Gateway decoded, not the raw path segment.
-    @app.get("/models/<model_id>/download")
+    @api.app.get("/models/<model_id>/download")
     def download(model_id: str) -> Response:
-        request, request_id = routed(logic.ROUTE_DOWNLOAD)
+        request, request_id = api.routed(logic.ROUTE_DOWNLOAD)
         body = logic.download(store, request.caller, request.model_id or "", config.url_ttl)
-        return _answered(request, request_id, body)
+        return answered(request, request_id, body)
 
-    @app.not_found
-    def not_found(_error: Exception) -> Response:
-        return _json(404, {"message": "route not found"})
-
-    @app.exception_handler(logic.ApiError)
-    def refused(error: logic.ApiError) -> Response:
-        _refused(error, app.context.get("request"), app.context.get("request_id", "unknown"))
-        return _json(error.status, {"message": error.message})
-
-    @app.exception_handler(Exception)
-    def failed(error: Exception) -> Response:
-        # Last resort: the caller gets a 500 with a request id, never the error's internals.
-        request_id = app.context.get("request_id", "unknown")
-        LOGGER.error(
-            "request failed", exc_info=error, extra=_fields(app.context.get("request"), request_id)
-        )
-        return _json(500, {"message": "internal error", "request_id": request_id})
-
-    return app
+    return api
 
 
 @cached
@@ -126,18 +74,7 @@ def build(environ: Mapping[str, str]) -> Deps:
 
 def handle(deps: Deps, event: Any, context: Any = None) -> dict[str, Any]:
     """One request with its dependencies given: what tests and local callers use."""
-    request_id = _request_id(event, context)
-    try:
-        request = logic.parse_request(event)
-    except logic.ApiError as error:
-        _refused(error, None, request_id)
-        return logic.json_response(error.status, {"message": error.message})
-    deps.app.append_context(request=request, request_id=request_id)
-    try:
-        return deps.app.resolve(event, context)
-    except Exception:  # an event API Gateway would not send broke the resolver itself
-        LOGGER.exception("request failed", extra=_fields(request, request_id))
-        return logic.json_response(500, {"message": "internal error", "request_id": request_id})
+    return deps.app.handle(logic.parse_request, event, context)
 
 
 @logs.inject(LOGGER)

@@ -4,11 +4,13 @@ Nothing here talks to AWS; the storage side is any object with the `ModelStore` 
 """
 
 import base64
-import json
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
+
+from shared import http
+from shared.http import JSON_HEADERS, ApiError, json_response  # noqa: F401 (the API's names)
 
 ROUTE_LIST = "GET /models"
 ROUTE_DOWNLOAD = "GET /models/{model_id}/download"
@@ -16,17 +18,6 @@ ROUTES = (ROUTE_LIST, ROUTE_DOWNLOAD)
 
 MAX_MODEL_ID_LENGTH = 200
 MAX_SEGMENT_LENGTH = 512
-
-JSON_HEADERS = {"content-type": "application/json", "cache-control": "no-store"}
-
-
-class ApiError(Exception):
-    """A refusal the caller may see: an HTTP status and a short message without internals."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -46,15 +37,6 @@ class ModelStore(Protocol):
     def presign(self, key: str, expires_in: int) -> str: ...
 
 
-def json_response(status: int, body: dict[str, Any]) -> dict[str, Any]:
-    """An API Gateway HTTP API (payload 2.0) response with a JSON body."""
-    return {
-        "statusCode": status,
-        "headers": dict(JSON_HEADERS),
-        "body": json.dumps(body, separators=(",", ":"), sort_keys=True),
-    }
-
-
 def _is_safe_segment(value: str, max_length: int) -> bool:
     """True when `value` can be one path segment of an S3 key without changing its meaning."""
     return (
@@ -72,13 +54,9 @@ def caller_from_claims(claims: Any) -> str:
 
     An ID token carries it as `cognito:username`; a Cognito access token as `username`.
     """
-    if not isinstance(claims, dict):
-        raise ApiError(401, "missing or malformed authorization claims")
-    username = claims.get("cognito:username")
-    if username is None and claims.get("token_use") == "access":
-        username = claims.get("username")
+    username = http.username_claim(claims)
     if not isinstance(username, str) or not _is_safe_segment(username, 128):
-        raise ApiError(401, "missing or malformed authorization claims")
+        raise ApiError(401, http.UNAUTHORIZED)
     return username
 
 
@@ -104,11 +82,7 @@ def parse_request(event: Any) -> Request:
     route = event.get("routeKey")
     if route not in ROUTES:
         raise ApiError(404, "route not found")
-    request_context = event.get("requestContext")
-    authorizer = request_context.get("authorizer") if isinstance(request_context, dict) else None
-    jwt = authorizer.get("jwt") if isinstance(authorizer, dict) else None
-    claims = jwt.get("claims") if isinstance(jwt, dict) else None
-    caller = caller_from_claims(claims)
+    caller = caller_from_claims(http.claims(event))
     if route == ROUTE_LIST:
         return Request(route=route, caller=caller)
     path_parameters = event.get("pathParameters")
