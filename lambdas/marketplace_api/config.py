@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from shared.config import TABLE_NAME, ConfigError, optional_int, required
-from shared.dataset import DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_SAMPLE_BYTES, Limits
+from shared.config import TABLE_NAME, ConfigError, WithLimits, limit_values, optional_int, required
+from shared.dataset import DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_SAMPLE_BYTES
 
 __all__ = [
     "DEFAULT_MAX_APPS_PER_OWNER",
@@ -26,7 +26,7 @@ CLUSTER_ARN = re.compile(r"^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Z
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(WithLimits):
     """The tables the API writes, the limits a registration is held to, and where the PyGrid
     nodes run (their services are named ``<node_service_prefix><slug>`` in ``node_cluster``)."""
 
@@ -38,10 +38,6 @@ class Config:
     max_attributes: int = DEFAULT_MAX_ATTRIBUTES
     max_sample_bytes: int = DEFAULT_MAX_SAMPLE_BYTES
     max_apps_per_owner: int = DEFAULT_MAX_APPS_PER_OWNER
-
-    @property
-    def limits(self) -> Limits:
-        return Limits(max_attributes=self.max_attributes, max_sample_bytes=self.max_sample_bytes)
 
 
 def _owner_index(environ: Mapping[str, str]) -> str:
@@ -59,10 +55,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
         node_cluster=required(environ, "NODE_CLUSTER", CLUSTER_ARN),
         node_service_prefix=required(environ, "NODE_SERVICE_PREFIX", SERVICE_PREFIX),
         owner_index=_owner_index(environ),
-        max_attributes=optional_int(environ, "MAX_ATTRIBUTES", DEFAULT_MAX_ATTRIBUTES, minimum=1),
-        max_sample_bytes=optional_int(
-            environ, "MAX_SAMPLE_BYTES", DEFAULT_MAX_SAMPLE_BYTES, minimum=1
-        ),
+        **limit_values(environ),
         max_apps_per_owner=optional_int(
             environ, "MAX_APPS_PER_OWNER", DEFAULT_MAX_APPS_PER_OWNER, minimum=1
         ),

@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from shared.config import BUCKET_NAME, TABLE_NAME, ConfigError, optional_int, required
-from shared.dataset import DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_SAMPLE_BYTES, Limits
+from shared.config import (
+    BUCKET_NAME,
+    TABLE_NAME,
+    ConfigError,
+    WithLimits,
+    limit_values,
+    optional_int,
+    required,
+)
+from shared.dataset import DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_SAMPLE_BYTES
 
 __all__ = [
     "DEFAULT_MAX_ATTRIBUTES",
@@ -24,7 +32,7 @@ DEFAULT_MAX_SAMPLE_ROWS = 1_000_000
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(WithLimits):
     """The table whose stream feeds the function, the bucket it writes to, row counts and the
     limits every item is held to (the registration API applies the same ones)."""
 
@@ -35,10 +43,6 @@ class Config:
     max_attributes: int = DEFAULT_MAX_ATTRIBUTES
     max_sample_bytes: int = DEFAULT_MAX_SAMPLE_BYTES
 
-    @property
-    def limits(self) -> Limits:
-        return Limits(max_attributes=self.max_attributes, max_sample_bytes=self.max_sample_bytes)
-
 
 def from_environ(environ: Mapping[str, str]) -> Config:
     return Config(
@@ -48,8 +52,5 @@ def from_environ(environ: Mapping[str, str]) -> Config:
         max_sample_rows=optional_int(
             environ, "MAX_SAMPLE_ROWS", DEFAULT_MAX_SAMPLE_ROWS, minimum=1
         ),
-        max_attributes=optional_int(environ, "MAX_ATTRIBUTES", DEFAULT_MAX_ATTRIBUTES, minimum=1),
-        max_sample_bytes=optional_int(
-            environ, "MAX_SAMPLE_BYTES", DEFAULT_MAX_SAMPLE_BYTES, minimum=1
-        ),
+        **limit_values(environ),
     )

@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from shared.dataset import DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_SAMPLE_BYTES, Limits
+
 TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
@@ -56,3 +58,27 @@ def json_value(environ: Mapping[str, str], name: str, default: Any = _REQUIRED) 
         return json.loads(raw)
     except json.JSONDecodeError as error:
         raise ConfigError(f"environment variable {name} is not valid JSON: {error}") from None
+
+
+def limit_values(environ: Mapping[str, str]) -> dict[str, int]:
+    """``max_attributes`` and ``max_sample_bytes`` (each >= 1): the limits every dataset item is
+    held to, read the same way by the registration API and the sample generator."""
+    return {
+        "max_attributes": optional_int(
+            environ, "MAX_ATTRIBUTES", DEFAULT_MAX_ATTRIBUTES, minimum=1
+        ),
+        "max_sample_bytes": optional_int(
+            environ, "MAX_SAMPLE_BYTES", DEFAULT_MAX_SAMPLE_BYTES, minimum=1
+        ),
+    }
+
+
+class WithLimits:
+    """For a config dataclass with ``max_attributes`` and ``max_sample_bytes`` fields."""
+
+    max_attributes: int
+    max_sample_bytes: int
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(max_attributes=self.max_attributes, max_sample_bytes=self.max_sample_bytes)
