@@ -3,10 +3,9 @@ the default."""
 
 from click.testing import CliRunner
 
-from artificien_infra.core import deploy
-
-from artificien_infra.local import processes as local
 from artificien_infra.cli import main
+from artificien_infra.core import deploy
+from artificien_infra.local import processes as local
 
 
 def invoke(ctx, *args):
