@@ -8,7 +8,6 @@ id. Nothing is written before every check of a request has passed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,10 +18,12 @@ from marketplace_api import logic
 from marketplace_api.config import Config, load_config
 from marketplace_api.store import AwsMarketplaceStore, EcsNodeDirectory
 from shared import aws, logs
-from shared.api import HttpApi
+from shared.api import HttpApi, handle, lambda_handler
 from shared.build import cached, warm
 
 LOGGER = logs.logger("marketplace_api")
+# handle: one request with its dependencies given (tests, the trigger runner).
+__all__ = ["build", "handle", "handler", "make_app"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def _fields(request: logic.Request | None, request_id: str) -> dict[str, Any]:
 
 def make_app(store: logic.MarketplaceStore, nodes: logic.NodeDirectory, config: Config) -> HttpApi:
     """The API's routes over the shared error mapping (:class:`shared.api.HttpApi`)."""
-    api = HttpApi(LOGGER, _fields)
+    api = HttpApi(LOGGER, logic.parse_request, _fields)
 
     @api.app.post("/datasets")
     def register() -> Response:
@@ -82,14 +83,5 @@ def build(environ: Mapping[str, str]) -> Deps:
     return Deps(config=config, store=store, nodes=nodes, app=make_app(store, nodes, config))
 
 
-def handle(deps: Deps, event: Any, context: Any = None) -> dict[str, Any]:
-    """One request with its dependencies given: what tests and local callers use."""
-    return deps.app.handle(logic.parse_request, event, context)
-
-
-@logs.inject(LOGGER)
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(build(os.environ), event, context)
-
-
+handler = lambda_handler(LOGGER, build)
 warm(build)

@@ -150,6 +150,21 @@ def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _body_bytes(raw: str, *, encoded: bool) -> bytes:
+    """The body's bytes; a base64 text may be a third longer than the bytes it holds."""
+    if len(raw) > ((MAX_BODY_BYTES // 3 + 1) * 4 if encoded else MAX_BODY_BYTES):
+        raise ApiError(413, f"body is larger than {MAX_BODY_BYTES} bytes")
+    if not encoded:
+        try:
+            return raw.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ApiError(400, "body is not valid UTF-8") from None
+    try:
+        return base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError(400, "body is not valid base64") from None
+
+
 def parse_body(event: Mapping[str, Any]) -> dict[str, Any]:
     """The request body as a JSON object: base64-decoded when API Gateway encoded it, at most
     ``MAX_BODY_BYTES``, strict UTF-8 and strict JSON (no NaN/Infinity, no repeated field)."""
@@ -158,20 +173,7 @@ def parse_body(event: Mapping[str, Any]) -> dict[str, Any]:
         raise ApiError(400, "a JSON body is required")
     if not isinstance(raw, str):
         raise ApiError(400, "body is not valid JSON")
-    if event.get("isBase64Encoded") is True:
-        if len(raw) > (MAX_BODY_BYTES // 3 + 1) * 4:
-            raise ApiError(413, f"body is larger than {MAX_BODY_BYTES} bytes")
-        try:
-            data = base64.b64decode(raw, validate=True)
-        except (binascii.Error, ValueError):
-            raise ApiError(400, "body is not valid base64") from None
-    else:
-        if len(raw) > MAX_BODY_BYTES:
-            raise ApiError(413, f"body is larger than {MAX_BODY_BYTES} bytes")
-        try:
-            data = raw.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ApiError(400, "body is not valid UTF-8") from None
+    data = _body_bytes(raw, encoded=event.get("isBase64Encoded") is True)
     if len(data) > MAX_BODY_BYTES:
         raise ApiError(413, f"body is larger than {MAX_BODY_BYTES} bytes")
     try:
@@ -206,11 +208,7 @@ def validate_path_dataset_id(raw: Any) -> str:
 
 def parse_request(event: Any) -> Request:
     """Validate an HTTP API payload-2.0 event: route, caller, and the route's input."""
-    if not isinstance(event, Mapping) or event.get("version") != "2.0":
-        raise ApiError(400, "unsupported event: expected an HTTP API payload version 2.0 event")
-    route = event.get("routeKey")
-    if route not in ROUTES:
-        raise ApiError(404, "route not found")
+    route = http.route_key(event, ROUTES)
     caller = caller_from_claims(http.claims(event))
     if route == ROUTE_REGISTER:
         return Request(route=route, caller=caller, body=parse_body(event))

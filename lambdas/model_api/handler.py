@@ -5,7 +5,6 @@ id); Powertools' HTTP API resolver then dispatches it to its route, and its exce
 turn a refusal into its status and anything else into a 500 that names only the request id.
 """
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,10 +15,12 @@ from model_api import logic
 from model_api.config import Config, load_config
 from model_api.store import AwsModelStore
 from shared import aws, logs
-from shared.api import HttpApi
+from shared.api import HttpApi, handle, lambda_handler
 from shared.build import cached, warm
 
 LOGGER = logs.logger("model_api")
+# handle: one request with its dependencies given (tests, the trigger runner).
+__all__ = ["build", "handle", "handler", "make_app"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def _fields(request: logic.Request | None, request_id: str) -> dict[str, Any]:
 def make_app(store: logic.ModelStore, config: Config) -> HttpApi:
     """The API's routes over ``store`` with the shared error mapping
     (:class:`shared.api.HttpApi`)."""
-    api = HttpApi(LOGGER, _fields)
+    api = HttpApi(LOGGER, logic.parse_request, _fields)
 
     def answered(request: logic.Request, request_id: str, body: dict[str, Any]) -> Response:
         count = len(body["models"]) if "models" in body else None
@@ -72,14 +73,5 @@ def build(environ: Mapping[str, str]) -> Deps:
     return Deps(config=config, store=store, app=make_app(store, config))
 
 
-def handle(deps: Deps, event: Any, context: Any = None) -> dict[str, Any]:
-    """One request with its dependencies given: what tests and local callers use."""
-    return deps.app.handle(logic.parse_request, event, context)
-
-
-@logs.inject(LOGGER)
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(build(os.environ), event, context)
-
-
+handler = lambda_handler(LOGGER, build)
 warm(build)

@@ -77,11 +77,7 @@ def validate_model_id(raw: Any) -> str:
 
 def parse_request(event: Any) -> Request:
     """Validate an HTTP API payload-2.0 event and extract the route, caller and model id."""
-    if not isinstance(event, dict) or event.get("version") != "2.0":
-        raise ApiError(400, "unsupported event: expected an HTTP API payload version 2.0 event")
-    route = event.get("routeKey")
-    if route not in ROUTES:
-        raise ApiError(404, "route not found")
+    route = http.route_key(event, ROUTES)
     caller = caller_from_claims(http.claims(event))
     if route == ROUTE_LIST:
         return Request(route=route, caller=caller)

@@ -8,12 +8,14 @@ becomes its status, anything else a 500 that names only the request id.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
+from shared import logs
 from shared.http import JSON_HEADERS, ApiError, json_response, json_text, request_id
 
 # The log fields of a request (None before it is validated) and its id.
@@ -36,8 +38,9 @@ def _internal_error(request_id_: str) -> dict[str, Any]:
 class HttpApi:
     """An HTTP API's resolver with the shared error mapping; routes are added on :attr:`app`."""
 
-    def __init__(self, log: Logger, fields: Fields) -> None:
+    def __init__(self, log: Logger, parse: Callable[[Any], Any], fields: Fields) -> None:
         self.log = log
+        self.parse = parse  # validates an event, raising ApiError
         self.fields = fields
         self.app = APIGatewayHttpResolver()
         app = self.app
@@ -89,12 +92,12 @@ class HttpApi:
         )
         return response(status, body)
 
-    def handle(self, parse: Callable[[Any], Any], event: Any, context: Any) -> dict[str, Any]:
-        """One request: ``parse`` validates the event (raising :class:`ApiError`), then the
-        resolver dispatches it. Nothing a route writes runs before every check has passed."""
+    def handle(self, event: Any, context: Any) -> dict[str, Any]:
+        """One request: the event is validated first, then the resolver dispatches it. Nothing
+        a route writes runs before every check has passed."""
         found = request_id(event, context)
         try:
-            request = parse(event)
+            request = self.parse(event)
         except ApiError as error:
             self.refused(error, None, found)
             return json_response(error.status, error.body())
@@ -104,3 +107,22 @@ class HttpApi:
         except Exception:  # an event API Gateway would not send broke the resolver itself
             self.log.exception("request failed", extra=self.fields(request, found))
             return json_response(500, _internal_error(found))
+
+
+def handle(deps: Any, event: Any, context: Any = None) -> dict[str, Any]:
+    """One request with its dependencies given (``deps.app`` an :class:`HttpApi`): what tests,
+    the trigger runner and local callers use."""
+    return deps.app.handle(event, context)
+
+
+def lambda_handler(
+    log: Logger, build: Callable[[Mapping[str, str]], Any]
+) -> Callable[[Any, Any], dict[str, Any]]:
+    """The Lambda entry point: the dependencies ``build`` makes of ``os.environ``, then one
+    request, logged with the invocation's request id and cold start."""
+
+    @logs.inject(log)
+    def handler(event: Any, context: Any) -> dict[str, Any]:
+        return handle(build(os.environ), event, context)
+
+    return handler

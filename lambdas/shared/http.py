@@ -64,3 +64,13 @@ def username_claim(found: Any) -> Any:
     if username is None and found.get("token_use") == "access":
         username = found.get("username")
     return username
+
+
+def route_key(event: Any, routes: tuple[str, ...]) -> str:
+    """The route of a payload-2.0 event: a 400 for any other event, a 404 for another route."""
+    if not isinstance(event, Mapping) or event.get("version") != "2.0":
+        raise ApiError(400, "unsupported event: expected an HTTP API payload version 2.0 event")
+    route = event.get("routeKey")
+    if route not in routes:
+        raise ApiError(404, "route not found")
+    return route
