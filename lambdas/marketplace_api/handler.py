@@ -18,7 +18,7 @@ from marketplace_api import logic
 from marketplace_api.config import Config, load_config
 from marketplace_api.store import AwsMarketplaceStore, EcsNodeDirectory
 from shared import aws, logs
-from shared.api import HttpApi, handle, lambda_handler
+from shared.api import ApiDeps, HttpApi, handle, lambda_handler
 from shared.build import cached, warm
 
 LOGGER = logs.logger("marketplace_api")
@@ -27,11 +27,8 @@ __all__ = ["build", "handle", "handler", "make_app"]
 
 
 @dataclass(frozen=True)
-class Deps:
-    config: Config
-    store: logic.MarketplaceStore
+class Deps(ApiDeps[Config, logic.MarketplaceStore]):
     nodes: logic.NodeDirectory
-    app: HttpApi
 
 
 def _fields(request: logic.Request | None, request_id: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from marketplace_api.config import Config
 from marketplace_api.logic import Purchase
+from shared import dynamo
 
 LOGGER = logging.getLogger("marketplace_api.store")
 
@@ -39,17 +40,13 @@ class AwsMarketplaceStore:
     def __init__(self, dynamodb: Any, config: Config) -> None:
         self._dynamodb = dynamodb
         self._config = config
+        self._by_owner = dynamo.IndexQuery(
+            dynamodb, config.dataset_table, config.owner_index, "owner_username"
+        )
 
     def count_datasets_of(self, owner: str) -> int:
         """How many apps ``owner`` has registered, following the COUNT query's pages."""
-        paginator = self._dynamodb.get_paginator("query")
-        pages = paginator.paginate(
-            TableName=self._config.dataset_table,
-            IndexName=self._config.owner_index,
-            KeyConditionExpression="owner_username = :owner",
-            ExpressionAttributeValues={":owner": {"S": owner}},
-            Select="COUNT",
-        )
+        pages = self._by_owner.pages(owner, Select="COUNT")
         return sum(int(page.get("Count", 0)) for page in pages)
 
     def put_new_dataset(self, item: dict[str, Any]) -> bool:
@@ -68,44 +65,50 @@ class AwsMarketplaceStore:
     def purchase(self, user_id: str, dataset_id: str) -> Purchase:
         """One transaction: the id joins the user's list only if absent, and the app's counter
         grows in the same step, so a retried or concurrent purchase counts once."""
+        cancelled = self._transact(
+            [
+                {
+                    "Update": {
+                        "TableName": self._config.user_table,
+                        "Key": {"user_id": {"S": user_id}},
+                        "UpdateExpression": (
+                            "SET datasets_purchased ="
+                            " list_append(if_not_exists(datasets_purchased, :none), :id)"
+                        ),
+                        "ConditionExpression": (
+                            "attribute_exists(user_id)"
+                            " AND NOT contains(datasets_purchased, :dataset)"
+                        ),
+                        "ExpressionAttributeValues": {
+                            ":none": {"L": []},
+                            ":id": {"L": [{"S": dataset_id}]},
+                            ":dataset": {"S": dataset_id},
+                        },
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self._config.dataset_table,
+                        "Key": {"dataset_id": {"S": dataset_id}},
+                        "UpdateExpression": "ADD numPurchases :one",
+                        "ConditionExpression": "attribute_exists(dataset_id)",
+                        "ExpressionAttributeValues": {":one": {"N": "1"}},
+                    }
+                },
+            ]
+        )
+        return Purchase.ADDED if cancelled is None else self._why_cancelled(cancelled, user_id)
+
+    def _transact(self, items: list[dict[str, Any]]) -> ClientError | None:
+        """Writes ``items`` in one transaction: None once it committed, the error when DynamoDB
+        cancelled it (its reasons say which item failed); any other error propagates."""
         try:
-            self._dynamodb.transact_write_items(
-                TransactItems=[
-                    {
-                        "Update": {
-                            "TableName": self._config.user_table,
-                            "Key": {"user_id": {"S": user_id}},
-                            "UpdateExpression": (
-                                "SET datasets_purchased ="
-                                " list_append(if_not_exists(datasets_purchased, :none), :id)"
-                            ),
-                            "ConditionExpression": (
-                                "attribute_exists(user_id)"
-                                " AND NOT contains(datasets_purchased, :dataset)"
-                            ),
-                            "ExpressionAttributeValues": {
-                                ":none": {"L": []},
-                                ":id": {"L": [{"S": dataset_id}]},
-                                ":dataset": {"S": dataset_id},
-                            },
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": self._config.dataset_table,
-                            "Key": {"dataset_id": {"S": dataset_id}},
-                            "UpdateExpression": "ADD numPurchases :one",
-                            "ConditionExpression": "attribute_exists(dataset_id)",
-                            "ExpressionAttributeValues": {":one": {"N": "1"}},
-                        }
-                    },
-                ]
-            )
+            self._dynamodb.transact_write_items(TransactItems=items)
         except ClientError as error:
             if _error_code(error) != "TransactionCanceledException":
                 raise
-            return self._why_cancelled(error, user_id)
-        return Purchase.ADDED
+            return error
+        return None
 
     def _why_cancelled(self, error: ClientError, user_id: str) -> Purchase:
         codes = _reason_codes(error)
@@ -120,23 +123,22 @@ class AwsMarketplaceStore:
         return Purchase.ALREADY_OWNED if self._account_exists(user_id) else Purchase.NO_ACCOUNT
 
     def _account_exists(self, user_id: str) -> bool:
-        try:
-            self._dynamodb.transact_write_items(
-                TransactItems=[
-                    {
-                        "ConditionCheck": {
-                            "TableName": self._config.user_table,
-                            "Key": {"user_id": {"S": user_id}},
-                            "ConditionExpression": "attribute_exists(user_id)",
-                        }
+        cancelled = self._transact(
+            [
+                {
+                    "ConditionCheck": {
+                        "TableName": self._config.user_table,
+                        "Key": {"user_id": {"S": user_id}},
+                        "ConditionExpression": "attribute_exists(user_id)",
                     }
-                ]
-            )
-        except ClientError as error:
-            if _reason_codes(error)[:1] == ["ConditionalCheckFailed"]:
-                return False
-            raise
-        return True
+                }
+            ]
+        )
+        if cancelled is None:
+            return True
+        if _reason_codes(cancelled)[:1] == ["ConditionalCheckFailed"]:
+            return False
+        raise cancelled
 
 
 class EcsNodeDirectory:

@@ -6,7 +6,6 @@ turn a refusal into its status and anything else into a 500 that names only the 
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -15,19 +14,14 @@ from model_api import logic
 from model_api.config import Config, load_config
 from model_api.store import AwsModelStore
 from shared import aws, logs
-from shared.api import HttpApi, handle, lambda_handler
+from shared.api import ApiDeps, HttpApi, handle, lambda_handler
 from shared.build import cached, warm
 
 LOGGER = logs.logger("model_api")
 # handle: one request with its dependencies given (tests, the trigger runner).
 __all__ = ["build", "handle", "handler", "make_app"]
 
-
-@dataclass(frozen=True)
-class Deps:
-    config: Config
-    store: logic.ModelStore
-    app: HttpApi
+Deps = ApiDeps[Config, logic.ModelStore]
 
 
 def _fields(request: logic.Request | None, request_id: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
 from model_api.config import Config
+from shared import dynamo
 
 _NOT_FOUND_CODES = {"404", "NoSuchKey", "NotFound"}
 _deserializer = TypeDeserializer()
@@ -24,19 +25,15 @@ class AwsModelStore:
         self._dynamodb = dynamodb
         self._s3 = s3
         self._config = config
+        self._by_owner = dynamo.IndexQuery(
+            dynamodb, config.model_table, config.owner_index, "owner_name"
+        )
         # None: DynamoDB's own page size (1 MB); tests use small pages to exercise pagination.
         self._pagination = {"PageSize": page_size} if page_size else {}
 
     def models_of(self, owner: str) -> list[dict[str, Any]]:
         """Every model item of `owner`, following the index query's pages to the end."""
-        paginator = self._dynamodb.get_paginator("query")
-        pages = paginator.paginate(
-            TableName=self._config.model_table,
-            IndexName=self._config.owner_index,
-            KeyConditionExpression="owner_name = :owner",
-            ExpressionAttributeValues={":owner": {"S": owner}},
-            PaginationConfig=self._pagination,
-        )
+        pages = self._by_owner.pages(owner, PaginationConfig=self._pagination)
         return [_from_dynamodb(item) for page in pages for item in page.get("Items", [])]
 
     def get_model(self, model_id: str) -> dict[str, Any] | None:

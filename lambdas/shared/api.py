@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -20,6 +21,8 @@ from shared.http import JSON_HEADERS, ApiError, json_response, json_text, reques
 
 # The log fields of a request (None before it is validated) and its id.
 Fields = Callable[[Any, str], dict[str, Any]]
+ConfigT = TypeVar("ConfigT")
+StoreT = TypeVar("StoreT")
 
 
 def response(status: int, body: dict[str, Any]) -> Response:
@@ -107,6 +110,15 @@ class HttpApi:
         except Exception:  # an event API Gateway would not send broke the resolver itself
             self.log.exception("request failed", extra=self.fields(request, found))
             return json_response(500, _internal_error(found))
+
+
+@dataclass(frozen=True)
+class ApiDeps(Generic[ConfigT, StoreT]):
+    """What an API's ``build`` makes: its configuration, its store and its routes."""
+
+    config: ConfigT
+    store: StoreT
+    app: HttpApi
 
 
 def handle(deps: Any, event: Any, context: Any = None) -> dict[str, Any]:
