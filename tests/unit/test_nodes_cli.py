@@ -21,7 +21,7 @@ from node_manager.errors import NodeNotStableError
 # --import-mode=importlib, so test modules are not importable by name).
 _spec = importlib.util.spec_from_file_location(
     "nodes_platform",
-    Path(__file__).parent / "lambdas" / "node_manager" / "test_node_manager.py",
+    Path(__file__).parent / "lambdas" / "node_manager" / "moto_platform.py",
 )
 assert _spec is not None
 assert _spec.loader is not None

@@ -1,6 +1,7 @@
-"""The node manager's moto platform (defined with its tests in test_node_manager.py), shared with
-the handler and naming tests here and with tests/unit/test_nodes_cli.py by loading that file by
-path: pytest runs with --import-mode=importlib, so test modules are not importable by name."""
+"""The node manager's moto platform (moto_platform.py), shared with every test of this folder and
+with tests/unit/test_nodes_cli.py by loading that file by path: pytest runs with
+--import-mode=importlib, so helper modules are not importable by name until loaded here (the
+tests then import them as ``node_manager_platform``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 EVENTS = Path(__file__).with_name("events")
 
 _spec = importlib.util.spec_from_file_location(
-    "node_manager_platform", Path(__file__).with_name("test_node_manager.py")
+    "node_manager_platform", Path(__file__).with_name("moto_platform.py")
 )
 assert _spec is not None
 assert _spec.loader is not None
