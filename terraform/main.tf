@@ -262,9 +262,10 @@ module "ecs_cluster" {
 module "ecr" {
   source = "../modules/ecr"
 
-  name         = local.name
-  kms_key_arn  = module.kms.key_arn
-  force_delete = var.environment == "local"
+  name        = local.name
+  kms_key_arn = module.kms.key_arn
+  # like the buckets: a non-prod destroy removes repositories that still hold images
+  force_delete = local.storage_force_destroy
   tags         = local.tags
 }
 
