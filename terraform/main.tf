@@ -25,6 +25,22 @@ locals {
     var.pygrid_container_image == null ? module.ecr.repository_arns["pygrid-node"] : var.pygrid_container_image_repository_arn
   )
 
+  # Every public name of the env comes from var.domain (null in local, which sets the two
+  # names it needs itself and has no DNS).
+  dns_enabled        = var.domain != null
+  orchestration_fqdn = local.dns_enabled ? "orchestration.${var.domain}" : null
+  nodes_domain       = var.pygrid_nodes_domain != null ? var.pygrid_nodes_domain : "nodes.${var.domain}"
+  jupyter_domain     = var.jupyter_domain != null ? var.jupyter_domain : "jupyter.${var.domain}"
+  api_fqdn           = local.dns_enabled ? "api.${var.domain}" : null
+  # The website: <domain> itself for the branch of this env's stage, <branch>.<domain> for others.
+  website_sub_domains = { for branch, stage in var.website_branches : branch => stage == var.environment ? "" : branch }
+  # The browser origins the API admits: the website's custom domain and each branch's Amplify
+  # domain (the site is reachable on both), plus the env's extra ones (a developer's localhost).
+  website_origins = local.dns_enabled && var.amplify_enabled ? concat(
+    [for branch, prefix in local.website_sub_domains : "https://${prefix == "" ? "" : "${prefix}."}${var.domain}"],
+    values(module.amplify[0].branch_urls),
+  ) : []
+
   # The functions import Powertools from AWS's layer (their zips do not carry it); AWS publishes
   # it from its own account in every commercial region.
   powertools_layer_arn = coalesce(
@@ -43,12 +59,6 @@ resource "terraform_data" "workspace_guard" {
       condition     = terraform.workspace == var.environment
       error_message = "Workspace '${terraform.workspace}' does not match environment '${var.environment}': run through artificien-infra --env."
     }
-
-    # The real envs' tfvars ship with placeholders for what only the account owner knows.
-    precondition {
-      condition     = !strcontains(jsonencode([var.orchestration_certificate_arn, var.pygrid_nodes_certificate_arn, var.orchestration_image]), "replace-me")
-      error_message = "terraform/envs/${var.environment}.tfvars still holds placeholder values (replace-me): set the certificate ARNs of your account first."
-    }
   }
 }
 
@@ -59,6 +69,16 @@ module "kms" {
   account_id = data.aws_caller_identity.current.account_id
   region     = var.aws_region
   tags       = local.tags
+}
+
+# The env's hosted zone and the certificate of its load balancers and API (none in local).
+module "dns" {
+  source = "../modules/dns"
+  count  = local.dns_enabled ? 1 : 0
+
+  domain      = var.domain
+  create_zone = var.create_hosted_zone
+  tags        = local.tags
 }
 
 module "dynamodb" {
@@ -97,8 +117,8 @@ module "cognito" {
 
   # JupyterHub's OAuth client follows its domain; passed as a value, not from the jupyterhub
   # module's outputs, because that module needs this client's id (no cycle).
-  jupyterhub_callback_urls = ["https://${var.jupyter_domain}/hub/oauth_callback"]
-  jupyterhub_logout_urls   = ["https://${var.jupyter_domain}"]
+  jupyterhub_callback_urls = ["https://${local.jupyter_domain}/hub/oauth_callback"]
+  jupyterhub_logout_urls   = ["https://${local.jupyter_domain}"]
 
   tags = local.tags
 }
@@ -184,11 +204,15 @@ module "model_api" {
     client_ids         = [module.cognito.web_client_id]
   }
   # The registration API's routes (module.marketplace_api) are POSTs on this API.
-  cors_allowed_origins           = var.model_api_cors_allowed_origins
-  cors_allowed_methods           = ["GET", "POST", "OPTIONS"]
-  throttling_rate_limit          = var.model_api_throttling.rate_limit
-  throttling_burst_limit         = var.model_api_throttling.burst_limit
-  custom_domain                  = var.model_api_custom_domain
+  cors_allowed_origins   = distinct(concat(local.website_origins, var.model_api_cors_allowed_origins))
+  cors_allowed_methods   = ["GET", "POST", "OPTIONS"]
+  throttling_rate_limit  = var.model_api_throttling.rate_limit
+  throttling_burst_limit = var.model_api_throttling.burst_limit
+  custom_domain = local.dns_enabled ? {
+    domain_name     = local.api_fqdn
+    certificate_arn = module.dns[0].certificate_arn
+    route53_zone_id = module.dns[0].zone_id
+  } : null
   log_retention_days             = var.log_retention_days
   reserved_concurrent_executions = try(var.lambda_reserved_concurrency["model_api"], null)
   tags                           = local.tags
@@ -313,9 +337,9 @@ module "pygrid_node" {
   container_image_repository_arn = local.pygrid_image_repository_arn
   cpu                            = var.pygrid_node_cpu
   memory                         = var.pygrid_node_memory
-  nodes_domain                   = var.pygrid_nodes_domain
-  certificate_arn                = var.pygrid_nodes_certificate_arn
-  route53_zone_id                = var.pygrid_nodes_route53_zone_id
+  nodes_domain                   = local.nodes_domain
+  certificate_arn                = local.dns_enabled ? module.dns[0].certificate_arn : null
+  route53_zone_id                = local.dns_enabled ? module.dns[0].zone_id : null
   logs_bucket = {
     name = module.storage.logs_bucket_name # from the bucket policy: log delivery is granted first
     arn  = module.storage.logs_bucket_arn
@@ -415,8 +439,9 @@ module "orchestration" {
     arn  = module.storage.logs_bucket_arn
   }
   container_image     = local.orchestration_image
-  public_host_name    = var.orchestration_domain
-  certificate_arn     = var.orchestration_certificate_arn
+  public_host_name    = local.orchestration_fqdn
+  certificate_arn     = local.dns_enabled ? module.dns[0].certificate_arn : null
+  route53_zone_id     = local.dns_enabled ? module.dns[0].zone_id : null
   desired_count       = var.orchestration_desired_count
   log_retention_days  = var.log_retention_days
   deletion_protection = local.is_prod
@@ -457,10 +482,10 @@ module "jupyterhub" {
     orchestration_url = module.orchestration.service_url
     api_url           = module.model_api.api_endpoint
   }
-  jupyter_domain              = var.jupyter_domain
+  jupyter_domain              = local.jupyter_domain
   letsencrypt_email           = var.letsencrypt_email
-  dns_record_enabled          = var.jupyterhub_route53_zone_id != null
-  route53_zone_id             = var.jupyterhub_route53_zone_id
+  dns_record_enabled          = local.dns_enabled
+  route53_zone_id             = local.dns_enabled ? module.dns[0].zone_id : null
   instance_type               = var.jupyterhub_instance_type
   volume_size                 = var.jupyterhub_volume_size
   ami_id                      = var.jupyterhub_ami_id
@@ -496,8 +521,12 @@ module "amplify" {
     REACT_APP_USER_TABLE    = module.dynamodb.user_table_name
     REACT_APP_MODEL_TABLE   = module.dynamodb.model_table_name
     REACT_APP_DATASET_TABLE = module.dynamodb.dataset_table_name
-    REACT_APP_MODEL_API_URL = module.model_api.api_endpoint
+    # api.<domain> by name: the API admits the app's own origins, so the app cannot wait on it.
+    REACT_APP_MODEL_API_URL = "https://${local.api_fqdn}"
   }
-  custom_domain = var.website_custom_domain
-  tags          = local.tags
+  custom_domain = {
+    domain_name = var.domain
+    sub_domains = local.website_sub_domains
+  }
+  tags = local.tags
 }

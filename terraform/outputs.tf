@@ -392,3 +392,13 @@ output "amplify_branch_urls" {
   description = "Branch => URL of each deployed stage of the website."
   value       = try(module.amplify[0].branch_urls, null)
 }
+
+output "dns_zone_id" {
+  description = "The env's public hosted zone (null in local)."
+  value       = one(module.dns[*].zone_id)
+}
+
+output "dns_name_servers" {
+  description = "Name servers of the env's hosted zone: the parent zone's NS record for domain must list them (null in local)."
+  value       = one(module.dns[*].name_servers)
+}

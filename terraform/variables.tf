@@ -112,6 +112,31 @@ variable "table_name_prefix" {
   }
 }
 
+# DNS and certificates ----------------------------------------------------------------------------
+
+variable "domain" {
+  description = "The environment's DNS domain (dev.artificien.com, artificien.com): its public Route 53 zone gets orchestration.<domain>, *.nodes.<domain>, api.<domain> (one ACM certificate, validated through DNS), jupyter.<domain> and the website on <domain> itself. Required outside local; null in local, which has no DNS."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.domain == null || can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain))
+    error_message = "domain must be a lower-case DNS name such as dev.artificien.com, without scheme or trailing dot."
+  }
+
+  validation {
+    condition     = var.environment == "local" || var.domain != null
+    error_message = "domain is required outside local: every public name and certificate of the env comes from it."
+  }
+}
+
+variable "create_hosted_zone" {
+  description = "Create the public hosted zone of domain (then delegate it from the parent zone: the dns_name_servers output). false (default): the zone exists already and is delegated; artificien-infra preflight checks both."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 # Identity ----------------------------------------------------------------------------------------
 
 variable "cognito_domain_prefix" {
@@ -227,7 +252,7 @@ variable "dataset_limits" {
 # Model API ---------------------------------------------------------------------------------------
 
 variable "model_api_cors_allowed_origins" {
-  description = "Website origins allowed to call the model API from a browser."
+  description = "Origins allowed to call the model API from a browser besides the website's own, which come from domain and the Amplify branches (e.g. a developer's http://localhost:3000)."
   type        = list(string)
   default     = []
   nullable    = false
@@ -246,15 +271,6 @@ variable "model_api_throttling" {
   })
   default  = {}
   nullable = false
-}
-
-variable "model_api_custom_domain" {
-  description = "Optional custom domain (regional ACM certificate) for the model API; null uses the execute-api URL."
-  type = object({
-    domain_name     = string
-    certificate_arn = string
-  })
-  default = null
 }
 
 # Network, cluster, database, orchestration -------------------------------------------------------
@@ -335,23 +351,6 @@ variable "orchestration_image_tag" {
   }
 }
 
-variable "orchestration_domain" {
-  description = "Public DNS name of the orchestration node (e.g. orchestration.artificien.com, an alias of its load balancer managed with the DNS); its MASTER_NODE_URL and the URL handed to clients. null: the load balancer's own name."
-  type        = string
-  default     = null
-}
-
-variable "orchestration_certificate_arn" {
-  description = "ACM certificate of the orchestration HTTPS listener; null only in local (the emulator cannot issue certificates)."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.environment == "local" || var.orchestration_certificate_arn != null
-    error_message = "orchestration_certificate_arn is required outside local."
-  }
-}
-
 variable "orchestration_desired_count" {
   description = "Number of orchestration tasks."
   type        = number
@@ -420,24 +419,13 @@ variable "pygrid_node_memory" {
 }
 
 variable "pygrid_nodes_domain" {
-  description = "Node host names are <app-slug>.<this> (a wildcard record points at the shared load balancer)."
-  type        = string
-}
-
-variable "pygrid_nodes_route53_zone_id" {
-  description = "Hosted zone for the *.<nodes domain> alias record; null when DNS is managed elsewhere."
-  type        = string
-  default     = null
-}
-
-variable "pygrid_nodes_certificate_arn" {
-  description = "ACM certificate for *.<nodes domain>; null only in local (the emulator has no ACM: HTTP listener)."
+  description = "Node host names are <app-slug>.<this> (a wildcard record points at the shared load balancer). null: nodes.<domain>; set only where domain is null (local)."
   type        = string
   default     = null
 
   validation {
-    condition     = var.environment == "local" || var.pygrid_nodes_certificate_arn != null
-    error_message = "pygrid_nodes_certificate_arn is required outside local."
+    condition     = var.pygrid_nodes_domain != null || var.domain != null
+    error_message = "pygrid_nodes_domain is needed when domain is null."
   }
 }
 
@@ -451,19 +439,19 @@ variable "jupyterhub_enabled" {
 }
 
 variable "jupyter_domain" {
-  description = "DNS name of JupyterHub (Let's Encrypt certificate, Cognito callback https://<this>/hub/oauth_callback)."
+  description = "DNS name of JupyterHub (Let's Encrypt certificate, Cognito callback https://<this>/hub/oauth_callback). null: jupyter.<domain>, whose A record goes into the domain's zone; set only where domain is null (local)."
   type        = string
+  default     = null
+
+  validation {
+    condition     = var.jupyter_domain != null || var.domain != null
+    error_message = "jupyter_domain is needed when domain is null."
+  }
 }
 
 variable "letsencrypt_email" {
   description = "Let's Encrypt contact address for the JupyterHub certificate."
   type        = string
-}
-
-variable "jupyterhub_route53_zone_id" {
-  description = "Hosted zone of jupyter_domain; null: DNS managed elsewhere."
-  type        = string
-  default     = null
 }
 
 variable "jupyterhub_instance_type" {
@@ -510,6 +498,12 @@ variable "amplify_enabled" {
   type        = bool
   default     = true
   nullable    = false
+
+  # the website is served on <domain> and calls the API on api.<domain>
+  validation {
+    condition     = !var.amplify_enabled || var.domain != null
+    error_message = "amplify_enabled needs domain: the website is served on <domain> and reaches the API at api.<domain>."
+  }
 }
 
 variable "website_repository_url" {
@@ -548,11 +542,3 @@ variable "website_build" {
   nullable = false
 }
 
-variable "website_custom_domain" {
-  description = "Optional custom domain of the website; sub_domains maps branch => prefix."
-  type = object({
-    domain_name = string
-    sub_domains = map(string)
-  })
-  default = null
-}

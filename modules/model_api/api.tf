@@ -128,3 +128,18 @@ resource "aws_apigatewayv2_api_mapping" "this" {
   domain_name = aws_apigatewayv2_domain_name.this[0].id
   stage       = aws_apigatewayv2_stage.this.id
 }
+
+# api.<domain> -> the regional domain name API Gateway gives the custom domain.
+resource "aws_route53_record" "this" {
+  count = try(var.custom_domain.route53_zone_id, null) != null ? 1 : 0
+
+  zone_id = var.custom_domain.route53_zone_id
+  name    = aws_apigatewayv2_domain_name.this[0].domain_name
+  type    = "A"
+
+  alias {
+    name                   = aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].target_domain_name
+    zone_id                = aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].hosted_zone_id
+    evaluate_target_health = false
+  }
+}

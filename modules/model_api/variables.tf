@@ -143,10 +143,11 @@ variable "throttling_burst_limit" {
 }
 
 variable "custom_domain" {
-  description = "Optional custom domain for the API (an ACM certificate in the same region). When set, the default execute-api endpoint is disabled so the domain is the only way in."
+  description = "Optional custom domain for the API (an ACM certificate in the same region), with the public hosted zone in which to write its alias record (null: DNS managed elsewhere, with the custom_domain_target output). When set, the default execute-api endpoint is disabled so the domain is the only way in."
   type = object({
     domain_name     = string
     certificate_arn = string
+    route53_zone_id = optional(string)
   })
   default = null
 

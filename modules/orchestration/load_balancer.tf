@@ -47,3 +47,25 @@ module "public_alb" {
   deletion_protection = var.deletion_protection
   tags                = var.tags
 }
+
+# orchestration.<domain>: the name in MASTER_NODE_URL, in the clients and on the certificate.
+resource "aws_route53_record" "this" {
+  count = var.route53_zone_id != null ? 1 : 0
+
+  zone_id = var.route53_zone_id
+  name    = var.public_host_name
+  type    = "A"
+
+  alias {
+    name                   = module.public_alb.load_balancer_dns_name
+    zone_id                = module.public_alb.load_balancer_zone_id
+    evaluate_target_health = true
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.public_host_name != null
+      error_message = "route53_zone_id needs public_host_name (the record's name)."
+    }
+  }
+}

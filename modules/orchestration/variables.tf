@@ -272,6 +272,17 @@ variable "public_host_name" {
   }
 }
 
+variable "route53_zone_id" {
+  description = "Public hosted zone in which to create public_host_name's alias record (to the load balancer); null: DNS managed elsewhere."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.route53_zone_id == null || can(regex("^[A-Z0-9]{1,32}$", var.route53_zone_id))
+    error_message = "route53_zone_id must be a Route 53 hosted zone id (upper-case letters and digits) or null."
+  }
+}
+
 variable "ingress_cidrs" {
   description = "IPv4 ranges allowed to reach the load balancer (the iOS library and the notebooks call it from anywhere)."
   type        = list(string)

@@ -1,24 +1,25 @@
 aws_region         = "us-east-1"
 log_retention_days = 365
 
+# Every public name (orchestration., *.nodes., api., jupyter., the website itself) and the
+# certificate come from this domain, whose Route 53 zone must exist and be delegated to
+# (artificien-infra preflight --env dev checks): docs/aws-account.md.
+domain = "dev.artificien.com"
+
 cognito_domain_prefix = "artificien-dev-auth"
 
 noncurrent_version_expiration_days = 30
-model_api_cors_allowed_origins     = ["https://dev.artificien.com"]
+# the website's own origins come from domain; developers also run it on their machines
+model_api_cors_allowed_origins = ["http://localhost:3000"]
 
-# Compute. Replace the certificate ARNs and domains with your account's before the first apply.
-nat_gateway_enabled           = true
-single_nat_gateway            = true
-orchestration_certificate_arn = "arn:aws:acm:us-east-1:111111111111:certificate/replace-me-dev-orchestration"
-
-pygrid_nodes_domain          = "nodes.dev.artificien.com"
-pygrid_nodes_certificate_arn = "arn:aws:acm:us-east-1:111111111111:certificate/replace-me-dev-nodes"
+# Compute.
+nat_gateway_enabled = true
+single_nat_gateway  = true
 
 # dev and staging are torn down and rebuilt: let the OAuth secret go at once
 jupyterhub_secret_recovery_window_days  = 0
 pygrid_role_secret_recovery_window_days = 0
 
-jupyter_domain    = "jupyter.dev.artificien.com"
 letsencrypt_email = "ops@artificien.com"
 
 website_repository_url                 = "https://github.com/artificien/website"

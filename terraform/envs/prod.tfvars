@@ -1,6 +1,11 @@
 aws_region         = "us-east-1"
 log_retention_days = 731
 
+# Every public name (orchestration., *.nodes., api., jupyter., the website itself) and the
+# certificate come from this domain, whose Route 53 zone must exist and be delegated to
+# (artificien-infra preflight --env prod checks): docs/aws-account.md.
+domain = "artificien.com"
+
 # prod has an AWS account of its own, so its tables carry the plain names the real website,
 # orchestration node and libraries hard-code (user_table, model_table, dataset_table).
 dedicated_account = true
@@ -22,22 +27,15 @@ cognito_email_sender = {
 # lambda_reserved_concurrency = { model_api = 10, sample_data = 5, node_manager = 5, post_confirmation = 5 }
 
 noncurrent_version_expiration_days = 365
-model_api_cors_allowed_origins     = ["https://artificien.com"]
 model_api_throttling               = { rate_limit = 50, burst_limit = 100 }
 
-# Compute. Replace the certificate ARNs, domains and image digest with your account's before the
-# first apply.
-nat_gateway_enabled           = true
-single_nat_gateway            = false
-interface_endpoints_enabled   = true
-orchestration_certificate_arn = "arn:aws:acm:us-east-1:111111111111:certificate/replace-me-prod-orchestration"
-orchestration_desired_count   = 2
-pygrid_database               = { instance_count = 2, max_capacity = 16 }
+# Compute.
+nat_gateway_enabled         = true
+single_nat_gateway          = false
+interface_endpoints_enabled = true
+orchestration_desired_count = 2
+pygrid_database             = { instance_count = 2, max_capacity = 16 }
 
-pygrid_nodes_domain          = "nodes.artificien.com"
-pygrid_nodes_certificate_arn = "arn:aws:acm:us-east-1:111111111111:certificate/replace-me-prod-nodes"
-
-jupyter_domain    = "jupyter.artificien.com"
 letsencrypt_email = "ops@artificien.com"
 
 website_repository_url                 = "https://github.com/artificien/website"

@@ -1,24 +1,23 @@
 aws_region         = "us-east-1"
 log_retention_days = 365
 
+# Every public name (orchestration., *.nodes., api., jupyter., the website itself) and the
+# certificate come from this domain, whose Route 53 zone must exist and be delegated to
+# (artificien-infra preflight --env staging checks): docs/aws-account.md.
+domain = "staging.artificien.com"
+
 cognito_domain_prefix = "artificien-staging-auth"
 
 noncurrent_version_expiration_days = 90
-model_api_cors_allowed_origins     = ["https://staging.artificien.com"]
 
-# Compute. Replace the certificate ARNs and domains with your account's before the first apply.
-nat_gateway_enabled           = true
-single_nat_gateway            = true
-orchestration_certificate_arn = "arn:aws:acm:us-east-1:111111111111:certificate/replace-me-staging-orchestration"
-
-pygrid_nodes_domain          = "nodes.staging.artificien.com"
-pygrid_nodes_certificate_arn = "arn:aws:acm:us-east-1:111111111111:certificate/replace-me-staging-nodes"
+# Compute.
+nat_gateway_enabled = true
+single_nat_gateway  = true
 
 # dev and staging are torn down and rebuilt: let the OAuth secret go at once
 jupyterhub_secret_recovery_window_days  = 0
 pygrid_role_secret_recovery_window_days = 0
 
-jupyter_domain    = "jupyter.staging.artificien.com"
 letsencrypt_email = "ops@artificien.com"
 
 website_repository_url                 = "https://github.com/artificien/website"

@@ -99,7 +99,9 @@ def _console(root, env_name: str, expression: str, *extra: str) -> subprocess.Co
 # One console run per env answers every question below (each run loads the provider: seconds).
 SAFE_DEFAULTS = (
     "{force_destroy = local.storage_force_destroy, reservations = var.lambda_reserved_concurrency,"
-    " sender = var.cognito_email_sender}"
+    " sender = var.cognito_email_sender, names = {orchestration = local.orchestration_fqdn,"
+    " nodes = local.nodes_domain, api = local.api_fqdn, jupyter = local.jupyter_domain,"
+    " website = local.website_sub_domains}, extra_origins = var.model_api_cors_allowed_origins}"
 )
 
 
@@ -148,3 +150,42 @@ def test_an_unknown_function_in_the_reservations_is_refused(root):
         '-var=lambda_reserved_concurrency={"model-api": 10}',
     )
     assert "lambda_reserved_concurrency keys must be among" in done.stderr
+
+
+REAL_DOMAINS = {"dev": "dev.artificien.com", "staging": "staging.artificien.com", "prod": "artificien.com"}
+
+
+@pytest.mark.parametrize("env_name", ENVS)
+def test_no_tfvars_holds_a_placeholder(env_name):
+    text = (ROOT / "terraform" / "envs" / f"{env_name}.tfvars").read_text()
+    assert "replace-me" not in text
+    assert "111111111111" not in text
+
+
+@pytest.mark.parametrize("env_name", sorted(REAL_DOMAINS))
+def test_every_public_name_of_a_real_env_comes_from_its_domain(defaults, env_name):
+    domain = REAL_DOMAINS[env_name]
+    names = defaults[env_name]["names"]
+    assert names["orchestration"] == f"orchestration.{domain}"
+    assert names["nodes"] == f"nodes.{domain}"
+    assert names["api"] == f"api.{domain}"
+    assert names["jupyter"] == f"jupyter.{domain}"
+    # the env's own branch is served on the domain itself
+    assert list(names["website"].values()) == [""]
+    # the website's origins are derived, never written out (they were wrong before: CORS refused it)
+    assert not any(domain in o for o in defaults[env_name]["extra_origins"])
+
+
+def test_local_has_no_dns_and_names_its_own_hosts(defaults):
+    names = defaults["local"]["names"]
+    assert names["orchestration"] is None and names["api"] is None
+    assert names["nodes"] == "nodes.artificien.local"
+    assert names["jupyter"] == "jupyter.local.artificien.test"
+
+
+def test_a_real_env_without_a_domain_is_refused(root):
+    # -var passes a string variable's value literally ("null"): a var-file can unset it
+    copy, _ = root
+    (copy / "no-domain.tfvars").write_text("domain = null\n")
+    done = _console(root, "dev", "var.domain", "-var-file=no-domain.tfvars")
+    assert "domain is required outside local" in done.stderr

@@ -280,6 +280,43 @@ run "custom_domain_uses_tls_1_2_and_replaces_the_default_endpoint" {
   }
 }
 
+run "custom_domain_alias_record_in_the_given_zone" {
+  command = apply
+
+  variables {
+    custom_domain = {
+      domain_name     = "api.artificien.example.com"
+      certificate_arn = "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+      route53_zone_id = "Z0ZONE0000000001"
+    }
+  }
+
+  assert {
+    condition     = aws_route53_record.this[0].zone_id == "Z0ZONE0000000001" && aws_route53_record.this[0].name == "api.artificien.example.com" && aws_route53_record.this[0].type == "A"
+    error_message = "api.<domain> must be an A alias in the given zone"
+  }
+  assert {
+    condition     = one(aws_route53_record.this[0].alias).name == aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].target_domain_name
+    error_message = "the alias must target the custom domain's regional name"
+  }
+}
+
+run "custom_domain_without_a_zone_writes_no_record" {
+  command = plan
+
+  variables {
+    custom_domain = {
+      domain_name     = "api.artificien.example.com"
+      certificate_arn = "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+    }
+  }
+
+  assert {
+    condition     = length(aws_route53_record.this) == 0
+    error_message = "without a zone the DNS is managed elsewhere: no record"
+  }
+}
+
 run "url_ttl_is_bounded" {
   command = plan
 

@@ -225,6 +225,48 @@ run "master_node_url_is_the_public_https_name" {
   }
 }
 
+run "alias_record_points_the_public_name_at_the_load_balancer" {
+  command = apply
+
+  variables {
+    public_host_name = "orchestration.artificien.com"
+    route53_zone_id  = "Z0ZONE0000000001"
+  }
+
+  assert {
+    condition     = aws_route53_record.this[0].zone_id == "Z0ZONE0000000001" && aws_route53_record.this[0].name == "orchestration.artificien.com" && aws_route53_record.this[0].type == "A"
+    error_message = "orchestration.<domain> must be an A alias in the given zone"
+  }
+
+  assert {
+    condition     = one(aws_route53_record.this[0].alias).name == "artificien-dev-orch-1.us-east-1.elb.amazonaws.com"
+    error_message = "the alias must target the service's load balancer"
+  }
+}
+
+run "no_record_without_a_zone" {
+  command = plan
+
+  variables {
+    public_host_name = "orchestration.artificien.com"
+  }
+
+  assert {
+    condition     = length(aws_route53_record.this) == 0
+    error_message = "without route53_zone_id the DNS is managed elsewhere: no record"
+  }
+}
+
+run "a_zone_without_a_public_name_is_refused" {
+  command = plan
+
+  variables {
+    route53_zone_id = "Z0ZONE0000000001"
+  }
+
+  expect_failures = [aws_route53_record.this]
+}
+
 run "rejects_a_public_host_name_with_scheme" {
   command = plan
 
