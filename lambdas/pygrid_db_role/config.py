@@ -14,6 +14,8 @@ SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:se
 # An unquoted PostgreSQL identifier the fork's own SQL could use as is.
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")
+# Where the node manager keeps the node secrets: a Secrets Manager name prefix ending in '/'.
+SECRET_NAME_PREFIX = re.compile(r"^[A-Za-z0-9_+=.@-][A-Za-z0-9/_+=.@-]{0,398}/$")
 # require: encrypted, server not authenticated (the cluster's CA is not in the runtime's trust
 # store); verify: encrypted and checked against DATABASE_CA_BUNDLE; disable: tests only (the
 # cluster's rds.force_ssl refuses such a connection anyway).
@@ -37,6 +39,8 @@ class Config:
     tls: str = "require"
     ca_bundle: str = ""
     password_length: int = DEFAULT_PASSWORD_LENGTH
+    # The node secrets' name prefix (<prefix><node id>); empty: node actions are refused.
+    node_secret_prefix: str = ""
 
 
 def _identifier(env: Mapping[str, str], name: str, default: str) -> str:
@@ -70,6 +74,13 @@ def load_config(env: Mapping[str, str]) -> Config:
             "environment variable PROTECTED_DATABASE must be a PostgreSQL identifier,"
             f" got {protected!r}"
         )
+    node_secret_prefix = env.get("NODE_SECRET_PREFIX", "").strip()
+    # The pattern has no '!': RDS's own secrets (rds!cluster-...) can never match it.
+    if node_secret_prefix and not SECRET_NAME_PREFIX.fullmatch(node_secret_prefix):
+        raise ConfigError(
+            "environment variable NODE_SECRET_PREFIX must be a Secrets Manager name prefix"
+            f" ending in '/', got {node_secret_prefix!r}"
+        )
     length = optional_int(env, "PASSWORD_LENGTH", DEFAULT_PASSWORD_LENGTH, minimum=24)
     if length > 128:
         raise ConfigError(f"environment variable PASSWORD_LENGTH must be 24-128, got {length}")
@@ -84,4 +95,5 @@ def load_config(env: Mapping[str, str]) -> Config:
         tls=tls,
         ca_bundle=ca_bundle,
         password_length=length,
+        node_secret_prefix=node_secret_prefix,
     )

@@ -17,9 +17,11 @@ import string
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
-from urllib.parse import quote
 
 from pygrid_db_role.config import Config
+
+# The URL rule lives in shared/ since the node manager composes each node's URL with it too.
+from shared.pygrid_database import database_url
 
 SCRAM_ITERATIONS = 4096  # PostgreSQL's own default (scram_iterations)
 SALT_BYTES = 16
@@ -105,18 +107,6 @@ def scram_verifier(password: str, salt: bytes, iterations: int = SCRAM_ITERATION
     return f"SCRAM-SHA-256${iterations}:{_b64(salt)}${_b64(stored_key)}:{_b64(server_key)}"
 
 
-def database_url(username: str, password: str, host: str, port: int) -> str:
-    """``DATABASE_URL`` as the PyGrid fork reads it: ``postgresql://user:password@host:port/``.
-
-    The trailing slash is the fork's contract: it appends ``<node_id>db`` (and ``postgres`` to
-    create that database). User and password are percent-encoded whole, so ``@ : / % # ?`` and
-    the rest of the punctuation survive any RFC 3986 parser (SQLAlchemy's, libpq's, urllib's).
-    """
-    user = quote(username, safe="")
-    secret = quote(password, safe="")
-    return f"postgresql://{user}:{secret}@{host}:{port}/"
-
-
 def valid_password(password: Any) -> bool:
     return (
         isinstance(password, str)
@@ -165,18 +155,20 @@ def master_credentials(secret: Mapping[str, Any] | None, config: Config) -> Cred
     )
 
 
-def check_role(session: Session, role: str) -> None:
-    """Fail unless the server holds exactly the attributes and no role memberships."""
-    columns = list(ROLE_ATTRIBUTES)
+def check_role(
+    session: Session, role: str, attributes: Mapping[str, bool] = ROLE_ATTRIBUTES
+) -> None:
+    """Fail unless the server holds exactly ``attributes`` and no role memberships."""
+    columns = list(attributes)
     # The column names are this module's constants; the role name is a bound parameter.
     sql = f"SELECT {', '.join(columns)} FROM pg_catalog.pg_roles WHERE rolname = :role"  # noqa: S608
     rows = session.query(sql, role=role)
     if not rows:
         raise ProvisioningError(f"role {role} does not exist after it was created")
-    wrong = [c for c, value in zip(columns, rows[0], strict=True) if value != ROLE_ATTRIBUTES[c]]
+    wrong = [c for c, value in zip(columns, rows[0], strict=True) if value != attributes[c]]
     if wrong:
         raise ProvisioningError(
-            f"role {role} has {', '.join(f'{c}={not ROLE_ATTRIBUTES[c]}' for c in wrong)};"
+            f"role {role} has {', '.join(f'{c}={not attributes[c]}' for c in wrong)};"
             " only a superuser can change that: drop the role, then run again"
         )
     memberships = session.query(
