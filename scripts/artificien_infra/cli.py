@@ -13,6 +13,8 @@ from artificien_infra.commands import checks, deploy
 from artificien_infra.commands.common import Group
 from artificien_infra.commands.local import local_group
 from artificien_infra.commands.nodes import nodes
+from artificien_infra.commands.preflight import preflight
+from artificien_infra.commands.rehearse import rehearse
 from artificien_infra.commands.sample_data import sample_data
 
 
@@ -28,3 +30,5 @@ for _module in (deploy, checks):
 main.add_command(local_group)
 main.add_command(sample_data)
 main.add_command(nodes)
+main.add_command(preflight)
+main.add_command(rehearse)
