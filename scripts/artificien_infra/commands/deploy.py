@@ -13,8 +13,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from artificien_infra.commands import destroy_nodes
 from artificien_infra.commands.common import EXIT_CHANGES, context, env_option, err
-from artificien_infra.core import deploy, packaging, state
+from artificien_infra.core import deploy, packaging, state, teardown
 from artificien_infra.core.config import ENVIRONMENTS, LOCAL, ConfigError
 from artificien_infra.core.files import write_atomic
 from artificien_infra.core.redact import MARK
@@ -99,12 +100,20 @@ def apply(env: str, yes: bool, confirm_env: str | None) -> None:
 )
 @click.option("--allow-prod-destroy", is_flag=True, help="Needed, with --confirm-env, for prod.")
 def destroy(env: str, yes: bool, confirm_env: str | None, allow_prod_destroy: bool) -> None:
-    """Plan and apply the destruction of everything in ENV."""
+    """Plan and apply the destruction of everything in ENV.
+
+    Its PyGrid nodes go first, once the destroy is confirmed (non-prod); prod refuses while
+    any runs: stop them with `nodes down --all --env prod`.
+    """
     ctx = context()
     if env == "prod" and not allow_prod_destroy:
         raise ConfigError("refusing to destroy prod without --allow-prod-destroy")
-    deploy.plan(ctx, env, destroy=True)
-    deploy.apply(ctx, env, destroy=True, confirm=_confirmer(env, yes, confirm_env, "destroy"))
+    teardown.destroy(
+        ctx,
+        env,
+        confirm=_confirmer(env, yes, confirm_env, "destroy"),
+        nodes_for=lambda outputs: destroy_nodes.nodes_for(ctx, env, outputs),
+    )
     err.print(f"[green]destroyed[/green] {env}")
 
 
