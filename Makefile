@@ -15,8 +15,8 @@ CHECKOV_VENV    := .tools/checkov
 STAMP      := $(VENV)/.installed
 COMPONENT_FLAG := $(if $(COMPONENT),--component $(COMPONENT),)
 
-.PHONY: help setup package plan apply destroy outputs drift docs check lint test test-static test-unit \
-        test-integration bench local-up local-down local-status clean
+.PHONY: help setup package plan apply destroy outputs drift preflight docs check lint test test-static \
+        test-unit test-integration bench local-up local-down local-status clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[1m%-17s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -60,6 +60,10 @@ outputs: $(STAMP) ## print the Terraform outputs of ENV
 drift: $(STAMP) ## report resources changed outside Terraform (exit 2 when there are)
 	@if [ "$(ENV)" = local ]; then $(CLI) local up >/dev/null; fi
 	$(CLI) drift --env $(ENV)
+
+preflight: $(STAMP) ## read-only checks of ENV's AWS account before a plan (exit 1 on a failure)
+	@if [ "$(ENV)" = local ]; then $(CLI) local up >/dev/null; fi
+	$(CLI) preflight --env $(ENV)
 
 docs: $(STAMP) ## regenerate module README tables and the architecture diagram
 	$(CLI) docs
