@@ -13,7 +13,6 @@ from rich.table import Table
 
 from artificien_infra.commands.common import Command, context, env_option, err
 from artificien_infra.core import preflight as checks
-from artificien_infra.core.config import LOCAL
 from artificien_infra.core.deploy import endpoint_for
 
 # How the public DNS is asked for a domain's NS records; tests put a stub here.
@@ -46,7 +45,7 @@ def preflight(env: str, as_json: bool) -> None:
     Read-only. Exit 1 when a check failed; the table names each fix.
     """
     ctx = context()
-    endpoint = endpoint_for(ctx, env) if env == LOCAL else None
+    endpoint = endpoint_for(ctx, env)  # an emulator's (local's), None on AWS
     findings = checks.preflight(ctx, env, endpoint_url=endpoint, resolve=resolve_name_servers)
     err.print(render(env, findings))
     counts = checks.tally(findings)

@@ -192,15 +192,18 @@ class SessionAws:
 
 
 def aws_for(target: Target, endpoint_url: str | None) -> SessionAws:
-    """The env's credentials: the backend's profile (prod may live in an account of its own) on
-    AWS; the emulator's placeholder keys at ``endpoint_url`` on local, never real ones."""
-    if target.env == LOCAL:
+    """The env's credentials on AWS: the backend's profile (prod may live in an account of its
+    own), else the default chain. At an emulator's ``endpoint_url`` (local's, or a rehearsal's of
+    any env) its placeholder keys instead: real credentials are never sent to an emulator."""
+    if endpoint_url is not None:
         session = boto3.session.Session(
             aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             region_name=LOCAL_REGION,
         )
         return SessionAws(session, endpoint_url)
+    if target.env == LOCAL:
+        raise ConfigError("local has no AWS account: its preflight needs the emulator's endpoint")
     profile = target.backend.profile if target.backend else None
     return SessionAws(boto3.session.Session(profile_name=profile, region_name=target.region))
 

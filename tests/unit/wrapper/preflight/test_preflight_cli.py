@@ -17,7 +17,8 @@ from moto.server import ThreadedMotoServer
 from artificien_infra.cli import main
 from artificien_infra.commands import preflight as preflight_cli
 from artificien_infra.core import preflight, state
-from artificien_infra.core.preflight_probe import Outcome, Verdict
+from artificien_infra.core.config import ConfigError
+from artificien_infra.core.preflight_probe import Backend, Outcome, Target, Verdict, aws_for
 from artificien_infra.local import processes as local
 from artificien_infra.local.processes import LOCAL_STATE_BUCKET
 
@@ -219,3 +220,23 @@ def test_local_runs_against_the_emulator_on_loopback(ctx, quotas_patch, monkeypa
         "credentials' account", "hosted zone", "delegation", "repository token",
         "orchestration image", "PyGrid image", "SES identity",
     }  # fmt: skip
+
+
+def test_an_emulator_gets_placeholder_keys_and_aws_the_backends_profile(tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    config.write_text("[profile artificien-prod]\nregion = us-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    backend = Backend("prod-state", "us-east-1", profile="artificien-prod")
+    prod = Target("prod", {"aws_region": "us-east-1"}, backend, Path("prod.backend.hcl"))
+    # a rehearsal's emulator (any env): its placeholder keys, never the profile's
+    emulated = aws_for(prod, "http://127.0.0.1:4599")
+    keys = emulated.session.get_credentials()
+    assert (keys.access_key, keys.secret_key) == ("test", "test")
+    assert emulated.client("sts", "us-east-1").meta.endpoint_url == "http://127.0.0.1:4599"
+    # AWS: the profile the backend names
+    assert aws_for(prod, None).session.profile_name == "artificien-prod"
+    # local without its emulator is refused
+    local_target = Target("local", {"aws_region": "us-east-1"}, None, Path("backend.hcl"))
+    with pytest.raises(ConfigError, match="needs the emulator's endpoint"):
+        aws_for(local_target, None)
