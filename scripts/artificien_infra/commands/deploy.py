@@ -15,8 +15,8 @@ from rich.table import Table
 
 from artificien_infra.commands import destroy_nodes
 from artificien_infra.commands.common import EXIT_CHANGES, context, env_option, err
-from artificien_infra.core import deploy, packaging, state, teardown
-from artificien_infra.core.config import ENVIRONMENTS, LOCAL, ConfigError
+from artificien_infra.core import deploy, github_oidc, packaging, state, teardown
+from artificien_infra.core.config import ENVIRONMENTS, LOCAL, ConfigError, Context
 from artificien_infra.core.files import write_atomic
 from artificien_infra.core.redact import MARK
 from artificien_infra.core.summary import DRIFT_COLUMNS, PlanSummary, render
@@ -172,17 +172,37 @@ def drift(env: str) -> None:
     "caller's own role or user. The account root is always admitted; a list that leaves the "
     "caller out is refused.",
 )
+@click.option(
+    "--github-repository",
+    metavar="OWNER/REPO",
+    help="Also let this GitHub repository's workflows in, without keys: the account's OIDC "
+    "provider and ENV's plan and apply roles (modules/github_oidc).",
+)
 def bootstrap(
-    env: str, region: str, profile: str | None, bucket: str | None, principals: tuple[str, ...]
+    env: str,
+    region: str,
+    profile: str | None,
+    bucket: str | None,
+    principals: tuple[str, ...],
+    github_repository: str | None,
 ) -> None:
     """Create or update ENV's state bucket and its own KMS key; write ENV.backend.hcl.
 
-    The bucket admits only the named principals and the account root, over TLS only; a re-run
-    replaces both policies with the principals given then.
+    The bucket admits only the named principals, the GitHub roles (each to its own env's state)
+    and the account root, over TLS only; a re-run replaces both policies with the principals
+    given then.
     """
     ctx = context()
+    repository = github_oidc.parse_repository(github_repository) if github_repository else None
     clients = state.Clients.from_session(state.session(profile, region))
-    done = state.bootstrap(clients, region, bucket=bucket, principals=principals)
+    real_envs = [e for e in ENVIRONMENTS if e != LOCAL]
+    github_envs = state.existing_github_envs(clients.iam, real_envs)
+    if repository:
+        github_envs = [e for e in real_envs if e in github_envs or e == env]
+    provider = github_oidc.find_oidc_provider(clients.iam) if repository else None
+    done = state.bootstrap(
+        clients, region, bucket=bucket, principals=principals, github_envs=github_envs
+    )
     path = ctx.paths.backend_hcl(env)
     write_atomic(
         path, state.backend_hcl(done.bucket, region, profile=profile, kms_key_id=done.key_arn)
@@ -193,5 +213,35 @@ def bootstrap(
         f"admitted: {', '.join([*done.principals, 'the account root'])} (TLS only)",
         f"wrote {path}",
     ]
+    if github_envs:
+        lines.append(f"GitHub roles admitted to their own state: {', '.join(github_envs)}")
+    if repository:
+        lines += _github_setup(ctx, clients, env, region, repository, done, provider, profile)
     for line in lines:
         err.print(line, soft_wrap=True)
+
+
+def _github_setup(
+    ctx: Context,
+    clients: state.Clients,
+    env: str,
+    region: str,
+    repository: str,
+    done: state.Bootstrapped,
+    provider: dict | None,
+    profile: str | None,
+) -> list[str]:
+    """The GitHub part of bootstrap, after the state: what it made, and what to do next."""
+    made = github_oidc.setup(
+        ctx, clients.iam, env, region, repository, done, existing_provider=provider, profile=profile
+    )
+    variable = "AWS_PROD_ACCOUNT_ID (prod in an account of its own) or AWS_ACCOUNT_ID"
+    return [
+        f"GitHub OIDC provider {made.provider.arn} {made.provider.status}",
+        f"workspace {env} ready (the plan role never writes the state)",
+        f"plan role {made.roles.plan_role_arn} ({repository}: pull requests and main)",
+        f"apply role {made.roles.apply_role_arn} ({repository}: GitHub environment {env} only)",
+        f"next: commit {ctx.paths.backend_hcl(env).relative_to(ctx.paths.root)}, set the "
+        f"repository variable {variable if env == 'prod' else 'AWS_ACCOUNT_ID'} = {made.account}"
+        f", and give the GitHub environment {env} its required reviewers (README)",
+    ]

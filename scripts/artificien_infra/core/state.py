@@ -6,6 +6,11 @@ account root (for recovery), over TLS only, and its objects are encrypted with a
 own (rotation on) whose policy names the same principals. Bootstrap reads everything it needs
 first and refuses, before writing anything, a principal it cannot name in a policy or a list
 that would lock out the caller running it; a re-run replaces both policies with the new list.
+
+GitHub Actions' roles (``<project>-<env>-github-plan`` / ``-apply``, the github_oidc module) are
+let in too, but each only to its own env's state object, lock file and saved-plan prefix, whatever
+their IAM policies allow: envs that share the bucket cannot reach each other's state through CI.
+Their own rights come from their IAM policies, so the bucket grants them nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +27,13 @@ from artificien_infra.errors import UserError
 
 STATE_KEY = "artificien.tfstate"
 KEY_ALIAS_PREFIX = "alias/artificien/tfstate/"
+# The S3 backend keeps a non-default workspace's state under env:/<workspace>/<key>.
+WORKSPACE_KEY_PREFIX = "env:"
+PROJECT = "artificien"
+GITHUB_ROLE_KINDS = ("plan", "apply")
+# Where a plan job leaves its saved plan for the env's apply job (expired after a week).
+SAVED_PLANS_PREFIX = "plans/"
+SAVED_PLANS_EXPIRY_DAYS = 7
 
 # What a policy can name: the account root, an IAM user or an IAM role (with its path).
 _NAME = r"[\w+=,.@-]+"
@@ -150,6 +162,44 @@ def key_alias(bucket: str) -> str:
     return KEY_ALIAS_PREFIX + bucket.replace(".", "_")
 
 
+def state_object_key(env: str, key: str = STATE_KEY) -> str:
+    """The object the S3 backend keeps ``env``'s state in (its workspace of the same name)."""
+    return f"{WORKSPACE_KEY_PREFIX}/{env}/{key}"
+
+
+def saved_plans_prefix(env: str) -> str:
+    return f"{SAVED_PLANS_PREFIX}{env}/"
+
+
+def github_role_name(env: str, kind: str) -> str:
+    """``artificien-dev-github-plan``: the name the github_oidc module gives, the workflows use."""
+    if kind not in GITHUB_ROLE_KINDS:
+        raise ValueError(f"unknown GitHub role kind {kind!r}")
+    return f"{PROJECT}-{env}-github-{kind}"
+
+
+def github_role_arns(partition: str, account: str, env: str) -> list[str]:
+    return [
+        f"arn:{partition}:iam::{account}:role/{github_role_name(env, kind)}"
+        for kind in GITHUB_ROLE_KINDS
+    ]
+
+
+def existing_github_envs(iam, envs: Sequence[str]) -> list[str]:
+    """The envs among ``envs`` whose GitHub plan role exists in the account: a re-run of
+    bootstrap for one env keeps the other envs' CI in the shared bucket's policy."""
+    found = []
+    for env in envs:
+        try:
+            iam.get_role(RoleName=github_role_name(env, "plan"))
+        except ClientError as err:
+            if _error_code(err) != "NoSuchEntity":
+                raise
+            continue
+        found.append(env)
+    return found
+
+
 def _error_code(err: ClientError) -> str:
     return str(err.response.get("Error", {}).get("Code", ""))
 
@@ -256,11 +306,39 @@ def tls_only_policy(bucket: str) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [_tls_statement([arn, f"{arn}/*"])]})
 
 
-def bucket_policy(bucket: str, caller: Caller, principals: Sequence[str]) -> dict:
-    """TLS only; nobody but the named principals and the account root, whatever their IAM
-    policies allow; the named principals may read and write the state, its lock and digest."""
+def _github_statement(arn: str, caller: Caller, env: str) -> dict:
+    """Env ``env``'s GitHub roles reach nothing in the bucket but their own env's state object,
+    its lock file and their saved-plan prefix (and the bucket itself, to list it)."""
+    state_object = f"{arn}/{state_object_key(env)}"
+    return {
+        "Sid": f"GitHubRolesOf{env.capitalize()}ReachOnlyTheirState",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "NotResource": [
+            arn,
+            state_object,
+            f"{state_object}.tflock",
+            f"{arn}/{saved_plans_prefix(env)}*",
+        ],
+        "Condition": {
+            "ArnEquals": {
+                "aws:PrincipalArn": github_role_arns(caller.partition, caller.account, env)
+            }
+        },
+    }
+
+
+def bucket_policy(
+    bucket: str, caller: Caller, principals: Sequence[str], github_envs: Sequence[str] = ()
+) -> dict:
+    """TLS only; nobody but the named principals, the ``github_envs``' GitHub roles and the
+    account root, whatever their IAM policies allow; the named principals may read and write the
+    state, its lock and digest; each GitHub role only its own env's (module docstring)."""
     arn = f"arn:{caller.partition}:s3:::{bucket}"
     resources = [arn, f"{arn}/*"]
+    envs = list(dict.fromkeys(github_envs))
+    github = [r for env in envs for r in github_role_arns(caller.partition, caller.account, env)]
     statements = [
         _tls_statement(resources),
         {
@@ -269,8 +347,11 @@ def bucket_policy(bucket: str, caller: Caller, principals: Sequence[str]) -> dic
             "Principal": "*",
             "Action": "s3:*",
             "Resource": resources,
-            "Condition": {"ArnNotEquals": {"aws:PrincipalArn": [*principals, caller.root_arn]}},
+            "Condition": {
+                "ArnNotEquals": {"aws:PrincipalArn": [*principals, *github, caller.root_arn]}
+            },
         },
+        *(_github_statement(arn, caller, env) for env in envs),
     ]
     if principals:
         statements += [
@@ -390,12 +471,39 @@ def ensure_state_bucket(
     return created
 
 
+def expire_saved_plans(s3, bucket: str) -> None:
+    """Saved plans handed from a plan job to an apply job are as secret as the state; those
+    never applied (a rejected review) go after a week, their old versions a day later. The
+    state bucket's only lifecycle rule: bootstrap owns the bucket's lifecycle configuration."""
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "expire-saved-plans",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": SAVED_PLANS_PREFIX},
+                    "Expiration": {"Days": SAVED_PLANS_EXPIRY_DAYS},
+                    "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                }
+            ]
+        },
+    )
+
+
 def bootstrap(
-    clients: Clients, region: str, *, bucket: str | None = None, principals: Sequence[str] = ()
+    clients: Clients,
+    region: str,
+    *,
+    bucket: str | None = None,
+    principals: Sequence[str] = (),
+    github_envs: Sequence[str] = (),
 ) -> Bootstrapped:
     """Bring a real environment's state bucket and key to the rule in this module's docstring.
     Reads first (caller, principals, bucket, key), then writes: the key before the bucket, so an
-    invalid principal is refused by KMS before any bucket is created."""
+    invalid principal is refused by KMS before any bucket is created. ``github_envs``: the envs
+    whose GitHub roles the bucket lets in (to their own state only)."""
     caller = Caller.from_identity(clients.sts.get_caller_identity())
     admitted = admitted_principals(caller, principals, clients.iam)
     name = bucket or state_bucket_name(caller.account, region)
@@ -409,9 +517,10 @@ def bootstrap(
         name,
         region,
         kms_key_arn=key_arn,
-        policy=bucket_policy(name, caller, admitted),
+        policy=bucket_policy(name, caller, admitted, github_envs),
         exists=exists,
     )
+    expire_saved_plans(clients.s3, name)
     return Bootstrapped(name, bucket_created, key_arn, key_created, admitted)
 
 
@@ -422,10 +531,11 @@ def backend_hcl(
     profile: str | None = None,
     endpoint_url: str | None = None,
     kms_key_id: str | None = None,
+    key: str = STATE_KEY,
 ) -> str:
     lines = [
         f"bucket       = {json.dumps(bucket)}",
-        f"key          = {json.dumps(STATE_KEY)}",
+        f"key          = {json.dumps(key)}",
         f"region       = {json.dumps(region)}",
         "encrypt      = true",
         "use_lockfile = true",
