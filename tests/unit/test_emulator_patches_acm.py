@@ -26,17 +26,21 @@ NAMES = [f"*.{DOMAIN}", f"api.{DOMAIN}", f"orchestration.{DOMAIN}"]
 
 @pytest.fixture(scope="module")
 def endpoint():
-    """A moto server on a free loopback port with the patch registered, undone afterwards."""
-    original = CertBundle.check
+    """A moto server on a free loopback port with the patch registered; CertBundle is left as it
+    was found afterwards (patched or not)."""
+    names = ("check", acm_dns_validation._PATCHED, acm_dns_validation._ORIGINAL)
+    saved = {name: CertBundle.__dict__[name] for name in names if name in CertBundle.__dict__}
     acm_dns_validation.register()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
-    CertBundle.check = original
-    for marker in (acm_dns_validation._PATCHED, acm_dns_validation._ORIGINAL):
-        delattr(CertBundle, marker)
+    for name in names:
+        if name in saved:
+            setattr(CertBundle, name, saved[name])
+        elif name in CertBundle.__dict__:
+            delattr(CertBundle, name)
 
 
 @pytest.fixture

@@ -23,9 +23,10 @@ SPA_RULE = {"source": "</^[^.]+$/>", "target": "/index.html", "status": "200"}
 
 @pytest.fixture(scope="module")
 def endpoint():
-    """A moto server on a free loopback port with the patch registered, undone afterwards."""
+    """A moto server on a free loopback port with the patch registered; moto's dispatch is left as
+    it was found afterwards (patched or not)."""
     patterns = list(backend_index.backend_url_patterns)
-    get_backend = moto_backends.get_backend
+    saved = {n: moto_backends.__dict__.get(n) for n in ("get_backend", amplify._PATCHED)}
     amplify.register()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -33,8 +34,11 @@ def endpoint():
     yield f"http://{host}:{port}"
     server.stop()
     backend_index.backend_url_patterns[:] = patterns
-    moto_backends.get_backend = get_backend
-    delattr(moto_backends, amplify._PATCHED)
+    for name, value in saved.items():
+        if value is not None:
+            setattr(moto_backends, name, value)
+        elif name in moto_backends.__dict__:
+            delattr(moto_backends, name)
 
 
 def _client(endpoint: str, **config):
