@@ -11,9 +11,14 @@ locals {
 
   is_prod = var.environment == "prod"
 
+  # Tables, user pool, database and load balancers refuse deletion in prod, unless lifted (only
+  # `artificien-infra rehearse` does, to tear down its throw-away copy of prod).
+  deletion_protection = coalesce(var.deletion_protection, local.is_prod)
+
   # Every env but prod is rebuilt at will, so destroy empties its buckets (the log bucket always
-  # holds ALB and S3 access logs and would otherwise stop it); prod keeps its objects.
-  storage_force_destroy = !local.is_prod
+  # holds ALB and S3 access logs and would otherwise stop it); prod keeps its objects, like the
+  # rest of what its deletion protection guards.
+  storage_force_destroy = !local.deletion_protection
 
   # "" (the real clients' hard-coded names) only in an account of the env's own: see the variable.
   table_name_prefix = var.table_name_prefix == null ? "${var.environment}-" : var.table_name_prefix
@@ -86,7 +91,7 @@ module "dynamodb" {
 
   name_prefix         = local.table_name_prefix
   kms_key_arn         = module.kms.key_arn
-  deletion_protection = local.is_prod
+  deletion_protection = local.deletion_protection
   tags                = local.tags
 }
 
@@ -111,7 +116,7 @@ module "cognito" {
   post_confirmation_reserved_concurrency = try(var.lambda_reserved_concurrency["post_confirmation"], null)
 
   password_minimum_length = var.password_minimum_length
-  deletion_protection     = local.is_prod
+  deletion_protection     = local.deletion_protection
   domain_prefix           = var.cognito_domain_prefix
   email_sender            = var.cognito_email_sender
 
@@ -209,9 +214,10 @@ module "model_api" {
   throttling_rate_limit  = var.model_api_throttling.rate_limit
   throttling_burst_limit = var.model_api_throttling.burst_limit
   custom_domain = local.dns_enabled ? {
-    domain_name     = local.api_fqdn
-    certificate_arn = module.dns[0].certificate_arn
-    route53_zone_id = module.dns[0].zone_id
+    domain_name        = local.api_fqdn
+    certificate_arn    = module.dns[0].certificate_arn
+    route53_zone_id    = module.dns[0].zone_id
+    dns_record_enabled = true
   } : null
   log_retention_days             = var.log_retention_days
   reserved_concurrent_executions = try(var.lambda_reserved_concurrency["model_api"], null)
@@ -313,7 +319,7 @@ module "pygrid_database" {
     secret_recovery_window_days = var.pygrid_role_secret_recovery_window_days
     reserved_concurrency        = try(var.lambda_reserved_concurrency["pygrid_db_role"], null)
   }
-  deletion_protection = local.is_prod
+  deletion_protection = local.deletion_protection
   tags                = local.tags
 }
 
@@ -339,14 +345,16 @@ module "pygrid_node" {
   memory                         = var.pygrid_node_memory
   nodes_domain                   = local.nodes_domain
   certificate_arn                = local.dns_enabled ? module.dns[0].certificate_arn : null
+  https_enabled                  = local.dns_enabled
   route53_zone_id                = local.dns_enabled ? module.dns[0].zone_id : null
+  dns_record_enabled             = local.dns_enabled
   logs_bucket = {
     name = module.storage.logs_bucket_name # from the bucket policy: log delivery is granted first
     arn  = module.storage.logs_bucket_arn
   }
   kms_key_arn         = module.kms.key_arn
   log_retention_days  = var.log_retention_days
-  deletion_protection = local.is_prod
+  deletion_protection = local.deletion_protection
   tags                = local.tags
 }
 
@@ -441,10 +449,12 @@ module "orchestration" {
   container_image     = local.orchestration_image
   public_host_name    = local.orchestration_fqdn
   certificate_arn     = local.dns_enabled ? module.dns[0].certificate_arn : null
+  https_enabled       = local.dns_enabled
   route53_zone_id     = local.dns_enabled ? module.dns[0].zone_id : null
+  dns_record_enabled  = local.dns_enabled
   desired_count       = var.orchestration_desired_count
   log_retention_days  = var.log_retention_days
-  deletion_protection = local.is_prod
+  deletion_protection = local.deletion_protection
   tags                = local.tags
 }
 

@@ -93,6 +93,12 @@ variable "lambda_reserved_concurrency" {
   }
 }
 
+variable "deletion_protection" {
+  description = "Deletion protection of the tables, the user pool, the database and the load balancers; where it is off, destroy also empties the buckets and image repositories. null: on in prod only. false in prod is for `artificien-infra rehearse`, which lifts it to tear down its copy of prod on the emulator."
+  type        = bool
+  default     = null
+}
+
 # Account and table names -------------------------------------------------------------------------
 
 variable "dedicated_account" {

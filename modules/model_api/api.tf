@@ -131,7 +131,9 @@ resource "aws_apigatewayv2_api_mapping" "this" {
 
 # api.<domain> -> the regional domain name API Gateway gives the custom domain.
 resource "aws_route53_record" "this" {
-  count = try(var.custom_domain.route53_zone_id, null) != null ? 1 : 0
+  count = var.custom_domain == null ? 0 : (
+    var.custom_domain.dns_record_enabled != null ? var.custom_domain.dns_record_enabled : var.custom_domain.route53_zone_id != null
+  ) ? 1 : 0
 
   zone_id = var.custom_domain.route53_zone_id
   name    = aws_apigatewayv2_domain_name.this[0].domain_name

@@ -148,6 +148,9 @@ variable "custom_domain" {
     domain_name     = string
     certificate_arn = string
     route53_zone_id = optional(string)
+    # whether route53_zone_id is set, known at plan (a zone created in the same apply is not);
+    # null: derived from route53_zone_id
+    dns_record_enabled = optional(bool)
   })
   default = null
 

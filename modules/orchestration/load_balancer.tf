@@ -36,6 +36,7 @@ module "public_alb" {
   subnet_ids      = var.network.public_subnet_ids
   ingress_cidrs   = var.ingress_cidrs
   certificate_arn = var.certificate_arn
+  https_enabled   = var.https_enabled
   default_action = {
     type             = "forward"
     target_group_arn = aws_lb_target_group.this.arn
@@ -50,7 +51,7 @@ module "public_alb" {
 
 # orchestration.<domain>: the name in MASTER_NODE_URL, in the clients and on the certificate.
 resource "aws_route53_record" "this" {
-  count = var.route53_zone_id != null ? 1 : 0
+  count = (var.dns_record_enabled != null ? var.dns_record_enabled : var.route53_zone_id != null) ? 1 : 0
 
   zone_id = var.route53_zone_id
   name    = var.public_host_name

@@ -261,6 +261,12 @@ variable "certificate_arn" {
   }
 }
 
+variable "https_enabled" {
+  description = "Whether certificate_arn is set, stated as a value known at plan (a certificate created in the same apply has an ARN only after it): it decides which listeners exist. null: derived from certificate_arn, which must then be known at plan."
+  type        = bool
+  default     = null
+}
+
 variable "public_host_name" {
   description = "The service's public DNS name, e.g. orchestration.artificien.com (an alias of the load balancer, managed with the DNS): given to the container as MASTER_NODE_URL. null: the load balancer's own DNS name."
   type        = string
@@ -281,6 +287,12 @@ variable "route53_zone_id" {
     condition     = var.route53_zone_id == null || can(regex("^[A-Z0-9]{1,32}$", var.route53_zone_id))
     error_message = "route53_zone_id must be a Route 53 hosted zone id (upper-case letters and digits) or null."
   }
+}
+
+variable "dns_record_enabled" {
+  description = "Whether route53_zone_id is set, stated as a value known at plan (a zone created in the same apply has its id only after it). null: derived from route53_zone_id, which must then be known at plan."
+  type        = bool
+  default     = null
 }
 
 variable "ingress_cidrs" {

@@ -5,7 +5,7 @@
 # rules stay with the callers.
 
 locals {
-  https_enabled = var.certificate_arn != null
+  https_enabled = var.https_enabled != null ? var.https_enabled : var.certificate_arn != null
   url_scheme    = local.https_enabled ? "https" : "http"
   # Port 80 is open for the redirect, or for the plain listener of the local emulator.
   http_enabled = local.https_enabled ? var.http_redirect_enabled : true
@@ -114,6 +114,13 @@ resource "aws_lb_listener" "https" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.certificate_arn != null
+      error_message = "https_enabled needs certificate_arn."
+    }
+  }
 }
 
 resource "aws_lb_listener" "http_redirect" {

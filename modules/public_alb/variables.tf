@@ -71,6 +71,12 @@ variable "certificate_arn" {
   }
 }
 
+variable "https_enabled" {
+  description = "Whether certificate_arn is set, stated as a value known at plan (a certificate created in the same apply has an ARN only after it): it decides which listeners exist. null: derived from certificate_arn, which must then be known at plan."
+  type        = bool
+  default     = null
+}
+
 variable "http_redirect_enabled" {
   description = "With a certificate, also listen on port 80 and redirect it to HTTPS. Off keeps port 80 closed (the PyGrid nodes' clients are given https URLs only)."
   type        = bool

@@ -22,6 +22,7 @@ module "public_alb" {
   subnet_ids      = var.public_subnet_ids
   ingress_cidrs   = var.ingress_cidr_blocks
   certificate_arn = var.certificate_arn
+  https_enabled   = var.https_enabled
   # Devices and notebooks are handed https URLs only: port 80 stays closed (no redirect to serve).
   http_redirect_enabled = false
   # Hosts no node-manager rule knows get a 404 from the load balancer itself.
@@ -42,7 +43,7 @@ module "public_alb" {
 }
 
 resource "aws_route53_record" "wildcard" {
-  count = var.route53_zone_id != null ? 1 : 0
+  count = (var.dns_record_enabled != null ? var.dns_record_enabled : var.route53_zone_id != null) ? 1 : 0
 
   zone_id = var.route53_zone_id
   name    = "*.${var.nodes_domain}"

@@ -206,6 +206,12 @@ variable "route53_zone_id" {
   default     = null
 }
 
+variable "dns_record_enabled" {
+  description = "Whether route53_zone_id is set, stated as a value known at plan (a zone created in the same apply has its id only after it). null: derived from route53_zone_id, which must then be known at plan."
+  type        = bool
+  default     = null
+}
+
 variable "certificate_arn" {
   description = "ACM certificate covering *.<nodes_domain> for the HTTPS listener. null gives a plain HTTP listener, meant only for the local emulator (it has no ACM to issue a certificate)."
   type        = string
@@ -215,6 +221,12 @@ variable "certificate_arn" {
     condition     = var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/.+$", var.certificate_arn))
     error_message = "certificate_arn must be an ACM certificate ARN or null."
   }
+}
+
+variable "https_enabled" {
+  description = "Whether certificate_arn is set, stated as a value known at plan (a certificate created in the same apply has an ARN only after it): it decides which listeners exist. null: derived from certificate_arn, which must then be known at plan."
+  type        = bool
+  default     = null
 }
 
 variable "ingress_cidr_blocks" {

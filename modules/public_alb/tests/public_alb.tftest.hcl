@@ -320,3 +320,28 @@ run "rejects_bad_cidrs_and_certificate" {
 
   expect_failures = [var.ingress_cidrs, var.certificate_arn]
 }
+
+# A certificate created in the same apply has no ARN at plan: the caller states https_enabled.
+run "https_enabled_decides_the_listeners" {
+  command = plan
+
+  variables {
+    https_enabled = false
+  }
+
+  assert {
+    condition     = length(aws_lb_listener.https) == 0 && length(aws_lb_listener.http) == 1
+    error_message = "https_enabled = false must give the plain listener, whatever certificate_arn holds"
+  }
+}
+
+run "https_enabled_without_a_certificate_is_refused" {
+  command = plan
+
+  variables {
+    https_enabled   = true
+    certificate_arn = null
+  }
+
+  expect_failures = [aws_lb_listener.https]
+}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -142,6 +142,11 @@ class Context:
     # How Terraform is run (artificien_infra.core.terraform.Runner); None: the real binary.
     # Tests put a fake here.
     runner: object | None = None
+    # A rehearsal (core/rehearse.py) points whichever env it plans at this emulator instead of
+    # AWS, keeps that env's state in the emulator's S3 (the local backend file) and adds its
+    # stand-in variables to the injected ones. None everywhere else.
+    emulator_url: str | None = None
+    extra_variables: dict = field(default_factory=dict)
 
     @classmethod
     def create(cls) -> Context:

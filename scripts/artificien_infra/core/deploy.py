@@ -45,6 +45,8 @@ class PlanOutcome:
 
 
 def endpoint_for(ctx: Context, env: str) -> str | None:
+    if ctx.emulator_url is not None:
+        return ctx.emulator_url
     if env != LOCAL:
         return None
     url = local.status(ctx)
@@ -67,6 +69,7 @@ def terraform_for(ctx: Context, env: str) -> Terraform:
 def injected_variables(ctx: Context, env: str, endpoint_url: str | None) -> dict:
     """Values the wrapper computes: never typed by hand, never in argv."""
     return {
+        **ctx.extra_variables,
         "environment": env,
         "aws_endpoint_url": endpoint_url,
         "lambda_packages": packaging.lambda_packages_var(ctx.paths),
@@ -76,7 +79,8 @@ def injected_variables(ctx: Context, env: str, endpoint_url: str | None) -> dict
 def init_env(ctx: Context, env: str) -> Terraform:
     """Initialise the env's working data and select its workspace."""
     tf = terraform_for(ctx, env)
-    backend = ctx.paths.backend_hcl(env)
+    # a rehearsal keeps the env's state in its emulator, like local's, never in the real bucket
+    backend = ctx.paths.backend_hcl(LOCAL if ctx.emulator_url is not None else env)
     if not backend.is_file():
         hint = "make local-up" if env == LOCAL else f"artificien-infra bootstrap --env {env}"
         raise ConfigError(f"no backend config for {env} ({backend}): run `{hint}` first")
@@ -204,7 +208,8 @@ def apply(
         raise ConfigError("not confirmed: nothing was changed")
     tf = init_env(ctx, env)
     try:
-        tf.apply_plan(plan_file, parallelism=LOCAL_APPLY_PARALLELISM if env == LOCAL else None)
+        emulated = tf.endpoint_url is not None
+        tf.apply_plan(plan_file, parallelism=LOCAL_APPLY_PARALLELISM if emulated else None)
     finally:
         # a plan is single-use and may hold secrets: never leave it behind
         for path in (plan_file, ctx.paths.plan_meta(env, destroy=destroy)):

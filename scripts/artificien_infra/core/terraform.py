@@ -128,7 +128,7 @@ class Terraform:
             if not path.exists() or path.read_text() != rc:
                 path.write_text(rc)
             env["TF_CLI_CONFIG_FILE"] = str(path)
-        if self.env_name == LOCAL:
+        if self.env_name == LOCAL or self.endpoint_url is not None:
             # The emulator: placeholder credentials, and never a real profile by accident.
             env.update(LOCAL_CREDENTIALS)
             env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = LOCAL_REGION
@@ -193,6 +193,19 @@ class Terraform:
         if parallelism is not None:
             args.append(f"-parallelism={parallelism}")
         self.run("apply", *args, str(plan), stream=True)
+
+    def state_addresses(self) -> list[str]:
+        """Addresses of every resource in the selected workspace's state ([] when empty)."""
+        values = json.loads(self.run("show", "-json").stdout or "{}").get("values") or {}
+
+        def walk(module: dict) -> Iterator[str]:
+            for resource in module.get("resources", []):
+                if resource.get("mode") == "managed":  # data sources are read, not owned
+                    yield resource["address"]
+            for child in module.get("child_modules", []):
+                yield from walk(child)
+
+        return list(walk(values.get("root_module") or {}))
 
     def outputs(self) -> dict[str, dict]:
         return json.loads(self.run("output", "-json").stdout or "{}")

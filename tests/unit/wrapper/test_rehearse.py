@@ -1,0 +1,119 @@
+"""The rehearsal's own logic: its stand-ins (moto in-process), its private context, its verdict.
+
+The rehearsal itself (a real apply of prod's configuration to an emulator) runs in `make test` as
+`make rehearse`; these tests pin what it decides without Terraform.
+"""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from artificien_infra.core import rehearse
+from artificien_infra.core.config import ConfigError
+from artificien_infra.core.preflight_probe import Target
+
+REGION = "us-east-1"
+
+
+def _target(**settings) -> Target:
+    values = {
+        "aws_region": REGION,
+        "domain": "artificien.com",
+        "amplify_enabled": True,
+        "amplify_repository_token_ssm_parameter": "/artificien/prod/website-repository-token",
+        "cognito_email_sender": {"from_address": "no-reply@artificien.com"},
+        **settings,
+    }
+    return Target("prod", values, None, None)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def aws():
+    with mock_aws():
+        yield lambda service: boto3.client(service, region_name=REGION)
+
+
+def test_stand_ins_are_what_only_the_account_owner_has(aws):
+    seeded = rehearse.seed_stand_ins(
+        _target(cognito_email_sender={"from_address": "a@b.com", "ses_identity": "b.com"}), aws
+    )
+    assert seeded == [
+        "hosted zone artificien.com",
+        "token parameter /artificien/prod/website-repository-token",
+        "SES identity b.com",
+    ]
+    zones = aws("route53").list_hosted_zones_by_name(DNSName="artificien.com")["HostedZones"]
+    assert [z["Name"] for z in zones] == ["artificien.com."]
+    assert not zones[0]["Config"]["PrivateZone"]
+    parameter = aws("ssm").get_parameter(Name="/artificien/prod/website-repository-token")
+    assert parameter["Parameter"]["Type"] == "SecureString"
+    verified = aws("ses").get_identity_verification_attributes(Identities=["b.com"])
+    assert verified["VerificationAttributes"]["b.com"]["VerificationStatus"] == "Success"
+
+
+def test_an_address_identity_is_verified_as_an_address(aws):
+    rehearse.seed_stand_ins(_target(), aws)
+    assert aws("ses").list_identities(IdentityType="EmailAddress")["Identities"] == [
+        "no-reply@artificien.com"
+    ]
+
+
+def test_nothing_is_seeded_that_the_apply_creates_or_the_env_does_not_use(aws):
+    seeded = rehearse.seed_stand_ins(
+        _target(create_hosted_zone=True, amplify_enabled=False, cognito_email_sender=None), aws
+    )
+    assert seeded == []
+    assert aws("route53").list_hosted_zones()["HostedZones"] == []
+    assert aws("ssm").describe_parameters()["Parameters"] == []
+
+
+def test_the_rehearsal_has_its_own_build_dir_and_port(ctx):
+    private = rehearse.rehearsal_context(ctx, "prod")
+    assert private.paths.build == ctx.paths.build / "rehearsal" / "prod"
+    assert private.paths.root == ctx.paths.root
+    assert private.settings.local_port != ctx.settings.local_port
+    assert private.emulator_url is None and private.extra_variables == {}
+
+
+def test_local_is_not_rehearsed(ctx):
+    with pytest.raises(ConfigError, match="rehearse a real env"):
+        rehearse.rehearse(ctx, "local")
+
+
+def test_an_unknown_env_is_refused(ctx):
+    with pytest.raises(ConfigError, match="unknown environment"):
+        rehearse.rehearse(ctx, "qa")
+
+
+@pytest.mark.parametrize(
+    ("changes", "leftovers", "line"),
+    [
+        ([], [], "rehearsal of prod: applied 7, re-plan clean, destroyed"),
+        (["module.x.aws_lb.this (update)"], [], "rehearsal of prod: applied 7, re-plan NOT clean"),
+        ([], ["bucket artificien-prod-logs"], "rehearsal of prod: applied 7, re-plan clean, NOT"),
+    ],
+)
+def test_the_summary_line_says_what_happened(changes, leftovers, line):
+    result = rehearse.Rehearsal("prod", applied=7, replan_changes=changes, leftovers=leftovers)
+    assert result.summary.startswith(line)
+
+
+def test_changes_of_a_replan_name_each_address_and_skip_no_ops():
+    document = {
+        "resource_changes": [
+            {"address": "a.b", "change": {"actions": ["no-op"]}},
+            {"address": "data.c", "change": {"actions": ["read"]}},
+            {"address": "d.e", "change": {"actions": ["delete", "create"]}},
+        ]
+    }
+    assert rehearse._changes(document) == ["d.e (delete/create)"]
+
+
+def test_only_the_emulators_own_limits_are_overridden():
+    # everything else comes from the env's tfvars: a new override here must be argued for
+    assert set(rehearse.EMULATOR_VARIABLES) == {
+        "pygrid_role_provisioning_enabled",
+        "jupyterhub_ami_name_pattern",
+    }
