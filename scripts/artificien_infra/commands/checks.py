@@ -27,7 +27,8 @@ def commands() -> None:
 )
 @click.option("--reports", is_flag=True, help="Write checkov SARIF/JUnit/JSON into build/reports/.")
 def check(only: tuple[str, ...], module: str | None, plan_env: str | None, reports: bool) -> None:
-    """fmt -check, validate, terraform test (every module with tests), checkov, IAM lint."""
+    """fmt -check, validate, terraform test (every module with tests), checkov, IAM lint,
+    actionlint (the GitHub workflows)."""
     ctx = context()
     steps = only or checks.STEPS
     results: list[checks.StepResult] = []
@@ -42,6 +43,8 @@ def check(only: tuple[str, ...], module: str | None, plan_env: str | None, repor
         names = ", ".join(str(p.relative_to(ctx.paths.root)) for p in stale)
         detail = f"out of date (run `artificien-infra docs`): {names}" if stale else "up to date"
         results.append(checks.StepResult("docs", not stale, detail))
+    if "actionlint" in steps:
+        results.append(checks.check_actionlint(ctx))
     if "checkov" in steps:
         plan_json = ctx.paths.plan_json(plan_env) if plan_env else None
         formats = ("json", "sarif", "junitxml") if reports else ()

@@ -1,8 +1,9 @@
-"""The static gates: terraform fmt, validate, module tests, the checkov policy scan, and the IAM
-lint of a plan's rendered policy documents (iam_lint.py).
+"""The static gates: terraform fmt, validate, module tests, the checkov policy scan, the IAM
+lint of a plan's rendered policy documents (iam_lint.py), and actionlint over the GitHub
+workflows.
 
-The checkov gate fails closed: a crash, unreadable output, or a scan that ran no check is a
-failure, never a pass.
+The checkov and actionlint gates fail closed: a crash, unreadable output, or a scan that ran no
+check (no workflow to lint) is a failure, never a pass.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ from artificien_infra.core import iam_lint
 from artificien_infra.core.config import ENVIRONMENTS, ConfigError, Context
 from artificien_infra.core.terraform import Terraform
 
-STEPS = ("fmt", "validate", "docs", "test", "checkov", "iam")
+STEPS = ("fmt", "validate", "docs", "test", "checkov", "iam", "actionlint")
 
 
 @dataclass
@@ -311,6 +313,55 @@ def _iam_result(name: str, report: iam_lint.Report) -> StepResult:
     lines = [str(f) for f in report.findings]
     lines += [f"unknown until apply: {u}" for u in report.unknown]
     return StepResult(name, report.ok, "\n".join(lines) or "no finding", counts)
+
+
+# actionlint --------------------------------------------------------------------------------------
+
+WORKFLOWS = Path(".github") / "workflows"
+
+
+def _tool(name: str, explicit_env: str) -> str | None:
+    """``$explicit_env``, else the tool installed beside this Python (the project's .venv), else
+    PATH."""
+    explicit = os.environ.get(explicit_env)
+    if explicit:
+        return shutil.which(explicit)
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else shutil.which(name)
+
+
+def actionlint_binary() -> str:
+    found = _tool("actionlint", "ARTIFICIEN_ACTIONLINT")
+    if found is None:
+        raise ConfigError("actionlint is not installed: run `make setup` (the dev extra has it)")
+    return found
+
+
+def check_actionlint(
+    ctx: Context, run: Callable[..., subprocess.CompletedProcess] = subprocess.run
+) -> StepResult:
+    """actionlint over every workflow, their ``run:`` scripts through shellcheck. Clean means
+    exit 0 and nothing reported; no workflow at all is a failure (nothing was checked)."""
+    directory = ctx.paths.root / WORKFLOWS
+    files = sorted(p for p in directory.glob("*") if p.suffix in (".yml", ".yaml"))
+    if not files:
+        return StepResult("actionlint", False, f"no workflow to lint in {WORKFLOWS}/")
+    shellcheck = _tool("shellcheck", "ARTIFICIEN_SHELLCHECK")
+    if shellcheck is None:
+        hint = "the workflows' run: scripts would go unchecked (run `make setup`)"
+        return StepResult("actionlint", False, f"shellcheck is not installed: {hint}")
+    cmd = [actionlint_binary(), "-no-color", "-oneline", f"-shellcheck={shellcheck}"]
+    # pyflakes is not a project tool, and no workflow runs Python inline
+    cmd += ["-pyflakes=", *(str(f.relative_to(ctx.paths.root)) for f in files)]
+    result = run(cmd, capture_output=True, text=True, check=False, cwd=ctx.paths.root)
+    problems = [line for line in result.stdout.splitlines() if line.strip()]
+    counts = {"workflows": len(files), "problems": len(problems)}
+    if result.returncode == 0 and not problems:
+        return StepResult("actionlint", True, "clean", counts)
+    if result.returncode == 1 or problems:
+        return StepResult("actionlint", False, "\n".join(problems), counts)
+    detail = f"actionlint exited {result.returncode}: {(result.stderr or '').strip()[-2000:]}"
+    return StepResult("actionlint", False, detail, counts)
 
 
 def _tf(ctx: Context, cwd: Path, name: str) -> Terraform:
