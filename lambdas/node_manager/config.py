@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, asdict, dataclass
 from typing import Any
 
 from node_manager.naming import MAX_TARGET_GROUP_PREFIX_LENGTH
@@ -24,6 +24,12 @@ ENVIRONMENT_VARIABLE = "NODE_MANAGER_CONFIG"
 _SERVICE_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 _TARGET_GROUP_PREFIX = re.compile(
     rf"^[A-Za-z0-9][A-Za-z0-9-]{{0,{MAX_TARGET_GROUP_PREFIX_LENGTH - 1}}}$"
+)
+# A Secrets Manager name prefix ending in '/' (no '!': never RDS's own rds!... secrets).
+_SECRET_PREFIX = re.compile(r"^[A-Za-z0-9_+=.@-][A-Za-z0-9/_+=.@-]{0,398}/$")
+_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")
+_FUNCTION = re.compile(
+    r"^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:)?[A-Za-z0-9_-]{1,64}$"
 )
 
 
@@ -47,6 +53,14 @@ class NodeManagerConfig:
     url_scheme: str
     service_prefix: str
     target_group_prefix: str
+    # Each node's database: its secret <node_secret_prefix><slug> (under this KMS key) holds its
+    # role's credentials for this host and port; the role function (None: this env runs none,
+    # as on the local emulator) makes the role match it.
+    node_secret_prefix: str
+    node_secret_kms_key_id: str
+    database_host: str
+    database_port: int
+    database_role_function: str | None = None
 
     OUTPUT_NAME = OUTPUT_NAME
 
@@ -74,10 +88,14 @@ class NodeManagerConfig:
     def from_mapping(cls, raw: Mapping[str, Any], source: str) -> NodeManagerConfig:
         """Validate ``raw``; every error names ``source`` and the offending field."""
         values: dict[str, Any] = {}
-        for name in cls.__dataclass_fields__:
-            if name not in raw or raw[name] in (None, "", []):
+        for name, spec in cls.__dataclass_fields__.items():
+            missing = name not in raw or raw[name] in (None, "", [])
+            if missing and spec.default is not MISSING:
+                values[name] = spec.default
+            elif missing:
                 raise ConfigError(f"{source} lacks '{name}'")
-            values[name] = raw[name]
+            else:
+                values[name] = raw[name]
         if isinstance(values["subnet_ids"], str) or not all(
             isinstance(s, str) and s for s in values["subnet_ids"]
         ):
@@ -89,6 +107,24 @@ class NodeManagerConfig:
             raise ConfigError(f"{source}: 'container_port' is not a number") from exc
         if not 1 <= values["container_port"] <= 65535:
             raise ConfigError(f"{source}: 'container_port' must be a port (1-65535)")
+        try:
+            values["database_port"] = int(values["database_port"])
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{source}: 'database_port' is not a number") from exc
+        if not 1 <= values["database_port"] <= 65535:
+            raise ConfigError(f"{source}: 'database_port' must be a port (1-65535)")
+        if not _HOST.fullmatch(str(values["database_host"])):
+            raise ConfigError(f"{source}: 'database_host' must be a host name")
+        if not _SECRET_PREFIX.fullmatch(str(values["node_secret_prefix"])):
+            raise ConfigError(
+                f"{source}: 'node_secret_prefix' must be a Secrets Manager name prefix ending"
+                " in '/'"
+            )
+        function = values["database_role_function"]
+        if function is not None and not _FUNCTION.fullmatch(str(function)):
+            raise ConfigError(
+                f"{source}: 'database_role_function' must be a Lambda function name or ARN"
+            )
         if values["url_scheme"] not in ("http", "https"):
             raise ConfigError(f"{source}: 'url_scheme' must be http or https")
         if not _SERVICE_PREFIX.fullmatch(str(values["service_prefix"])):

@@ -29,3 +29,7 @@ class BadRequestError(NodeError):
 
 class NodeBusyError(NodeError):
     """Another up, down or reconcile of the same app holds its lock; retry once it is done."""
+
+
+class DatabaseRoleError(NodeError):
+    """The role function refused or failed to make (or take away) a node's database role."""

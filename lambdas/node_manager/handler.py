@@ -1,12 +1,13 @@
 """Lambda entry point of the node manager: ``node_manager.handler.handler``.
 
 Event ``{"action": "up"|"down"|"status"|"list"|"reconcile", "app": "...", "wait": bool,
-"fix": bool, "remove_orphans": bool, "all": bool}`` (see :mod:`node_manager.request`). The answer
-is JSON: ``{"ok": true, "statusCode": 200, "action": ..., "result": ..., "progress": [...]}`` or
-``{"ok": false, "statusCode": 400|404|409|500|502|504, "error": ..., "message": ...,
-"progress": [...]}``. Errors a caller can act on are answers (409 ``NodeBusyError``: another
-call is at work on the app's node; retry); anything else raises and Lambda reports a function
-error. ``up`` without ``wait`` returns as soon as the resources exist.
+"fix": bool, "remove_orphans": bool, "all": bool, "drop_database": bool}`` (see
+:mod:`node_manager.request`). The answer is JSON: ``{"ok": true, "statusCode": 200, "action": ...,
+"result": ..., "progress": [...]}`` or ``{"ok": false, "statusCode": 400|404|409|500|502|504,
+"error": ..., "message": ..., "progress": [...]}`` (502 also when the role function refused or
+failed a node's database role: ``DatabaseRoleError``). Errors a caller can act on are answers
+(409 ``NodeBusyError``: another call is at work on the app's node; retry); anything else raises
+and Lambda reports a function error. ``up`` without ``wait`` returns as soon as the resources exist.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from node_manager.config import NodeManagerConfig
 from node_manager.errors import (
     BadRequestError,
+    DatabaseRoleError,
     InvalidAppIdError,
     NodeBusyError,
     NodeError,
@@ -46,6 +48,9 @@ WAIT_TIMEOUT_VARIABLE = "WAIT_TIMEOUT"
 # Room left after a wait for the rollback of a failed up, inside the invocation's own time limit.
 ROLLBACK_MARGIN_SECONDS = 60
 _RETRIES = {"mode": "standard", "max_attempts": 5}
+# node_up and node_down are idempotent, so a retried invocation is safe; the role function's own
+# timeout is 60 s, and the answer is awaited a little longer than that.
+_ROLE_FUNCTION_READ_TIMEOUT = 90
 
 # Most specific first: the first class an error is an instance of gives its status code.
 _STATUS_CODES: tuple[tuple[type[BaseException], int], ...] = (
@@ -55,6 +60,7 @@ _STATUS_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (SlugCollisionError, 409),
     (NodeBusyError, 409),
     (NodeNotStableError, 504),
+    (DatabaseRoleError, 502),
     (ConfigError, 500),
     (NodeError, 409),
     (ClientError, 502),
@@ -70,6 +76,8 @@ class Deps:
     elbv2: Any
     dynamodb: Any
     wait_timeout: int
+    secretsmanager: Any = None
+    lambda_client: Any = None  # only when the configuration names a role function
 
 
 @cached
@@ -78,16 +86,21 @@ def build(environ: Mapping[str, str]) -> Deps:
     config = NodeManagerConfig.from_environ(environ)
     wait_timeout = optional_int(environ, WAIT_TIMEOUT_VARIABLE, DEFAULT_WAIT_TIMEOUT, minimum=1)
 
-    def client(service: str) -> Any:
+    def client(service: str, **options: Any) -> Any:
         # The config's region unless the environment names one (Lambda always does).
-        return aws.client(environ, service, region_name=config.region, retries=_RETRIES)
+        return aws.client(environ, service, region_name=config.region, retries=_RETRIES, **options)
 
+    lambda_client = None
+    if config.database_role_function:
+        lambda_client = client("lambda", read_timeout=_ROLE_FUNCTION_READ_TIMEOUT)
     return Deps(
         config=config,
         ecs=client("ecs"),
         elbv2=client("elbv2"),
         dynamodb=client("dynamodb"),
         wait_timeout=wait_timeout,
+        secretsmanager=client("secretsmanager"),
+        lambda_client=lambda_client,
     )
 
 
@@ -126,6 +139,8 @@ def handle(
             ecs=deps.ecs,
             elbv2=deps.elbv2,
             dynamodb=deps.dynamodb,
+            secretsmanager=deps.secretsmanager,
+            lambda_client=deps.lambda_client,
             waiter=wait_services_stable if request.wait else no_wait,
             wait_timeout=wait_budget(deps.wait_timeout, context),
             progress=report,

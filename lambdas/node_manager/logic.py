@@ -3,11 +3,13 @@
 Work on one app's node is serialized by a lock on its dataset item (:mod:`node_manager.store`):
 ``up``, ``down`` and a fixing ``reconcile`` take it first and release it last, so a second caller
 is refused (:class:`NodeBusyError`, 409) instead of racing. ``up`` creates whatever is missing
-(task definition, target group, host rule, service), waits for the service to be stable, then
-writes the node's host name on the item; any failure undoes, in reverse, what this call created
-and leaves the claim untouched. ``down`` deletes the service first (a node without its service is
+(the node's database secret, then its database role through the role function, then task
+definition, target group, host rule, service), waits for the service to be stable, then writes
+the node's host name on the item; any failure undoes, in reverse, what this call created and
+leaves the claim untouched. ``down`` deletes the service first (a node without its service is
 visibly stopping, whatever the item says), then clears the item, then removes the rule, target
-group and task definitions.
+group, task definitions, the database role's login and the database secret
+(:mod:`node_manager.removal`).
 
 ``reconcile`` decides from the resources and their tags, never from the item alone: a complete
 node tagged as an app's is that app's node, so an item that disagrees gets its claim restored;
@@ -20,26 +22,30 @@ for it) and never starts nodes. Progress goes to the log and to an optional call
 from __future__ import annotations
 
 import logging
-import math
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError, WaiterError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from node_manager.database import NodeDatabase
 from node_manager.errors import (
+    BadRequestError,
     NodeError,
-    NodeNotStableError,
     SlugCollisionError,
     UnknownAppError,
 )
 from node_manager.naming import Names, slugify
 from node_manager.reconcile import Reconciling
+from node_manager.removal import Removing
 from node_manager.resources import AwsResources
 from node_manager.results import NodeResources, NodeStatus
 from node_manager.store import ClaimStore, Lock, claim_of
+
+# The waiters are importable from here, where the handler and the CLI have always found them.
+from node_manager.waiting import no_wait, wait_services_stable
 
 logger = logging.getLogger(__name__)
 
@@ -50,26 +56,7 @@ LOCK_MARGIN_SECONDS = 300
 
 Progress = Callable[[str], None]
 Waiter = Callable[[Any, str, str, float], None]
-
-
-def wait_services_stable(ecs: Any, cluster: str, service: str, timeout: float) -> None:
-    """Default waiter: boto3's ``services_stable`` polled every 15 s until ``timeout`` seconds."""
-    delay = 15
-    attempts = max(1, math.ceil(timeout / delay))
-    try:
-        ecs.get_waiter("services_stable").wait(
-            cluster=cluster,
-            services=[service],
-            WaiterConfig={"Delay": delay, "MaxAttempts": attempts},
-        )
-    except WaiterError as exc:
-        raise NodeNotStableError(
-            f"service {service} was not stable after {timeout:.0f} s: {exc.last_response}"
-        ) from exc
-
-
-def no_wait(ecs: Any, cluster: str, service: str, timeout: float) -> None:
-    """Waiter that returns at once: the caller polls ``status`` until the node runs."""
+Undo = list[tuple[str, Callable[[], None]]]
 
 
 def now() -> float:
@@ -84,7 +71,7 @@ def perform(manager: NodeManager, request: Any) -> Any:
     if request.action == "down" and request.all_apps:
         return manager.down_all()
     if request.action == "down":
-        return manager.down(request.app).to_dict()
+        return manager.down(request.app, drop_database=request.drop_database).to_dict()
     if request.action == "status":
         return manager.status(request.app).to_dict()
     if request.action == "list":
@@ -95,8 +82,12 @@ def perform(manager: NodeManager, request: Any) -> Any:
     raise ValueError(f"unknown action {request.action!r}")
 
 
-class NodeManager(Reconciling):
-    """Start, stop, inspect and reconcile the per-app PyGrid nodes of one environment."""
+class NodeManager(Reconciling, Removing):
+    """Start, stop, inspect and reconcile the per-app PyGrid nodes of one environment.
+
+    ``secretsmanager`` keeps the nodes' database secrets; ``lambda_client`` invokes the role
+    function, and is needed only when the configuration names one.
+    """
 
     def __init__(
         self,
@@ -105,6 +96,8 @@ class NodeManager(Reconciling):
         ecs: Any,
         elbv2: Any,
         dynamodb: Any,
+        secretsmanager: Any = None,
+        lambda_client: Any = None,
         waiter: Waiter = wait_services_stable,
         wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
         progress: Progress | None = None,
@@ -113,7 +106,8 @@ class NodeManager(Reconciling):
     ) -> None:
         self.config = config
         self.names = Names.of(config)
-        self.resources = AwsResources(config, ecs, elbv2)
+        self.database = NodeDatabase(config, secretsmanager, lambda_client)
+        self.resources = AwsResources(config, ecs, elbv2, self.database)
         self.claims = ClaimStore(dynamodb, config.dataset_table_name)
         self.ecs = ecs
         self.waiter = waiter
@@ -161,35 +155,6 @@ class NodeManager(Reconciling):
                     extra={"app_id": app_id, "action": action},
                 )
 
-    def _remove_service(self, found: NodeResources) -> list[str]:
-        if not found.service_arn:
-            return []
-        self._say(f"deleting service {self.names.service_name(found.slug)}", slug=found.slug)
-        self.resources.delete_service(found.slug)
-        return ["service"]
-
-    def _remove_rest(self, found: NodeResources) -> list[str]:
-        """Everything of a node but its service, in dependency order; returns what was removed."""
-        names, resources, slug = self.names, self.resources, found.slug
-        removed: list[str] = []
-        if found.rule_arn:
-            self._say(f"deleting listener rule for {names.host(slug)}", slug=slug)
-            resources.delete_rule(found.rule_arn)
-            removed.append("rule")
-        if found.target_group_arn:
-            self._say(f"deleting target group {names.target_group_name(slug)}", slug=slug)
-            resources.delete_target_group(found.target_group_arn)
-            removed.append("target group")
-        if found.task_definition_arns:
-            self._say(f"deregistering task definition family {names.family(slug)}", slug=slug)
-            resources.deregister_task_definitions(found.task_definition_arns)
-            removed.append("task definition")
-        return removed
-
-    def _remove(self, found: NodeResources) -> list[str]:
-        """Remove a node's resources in dependency order; returns what was removed."""
-        return self._remove_service(found) + self._remove_rest(found)
-
     # up -------------------------------------------------------------------------------------------
 
     def up(self, app_id: str) -> NodeStatus:
@@ -216,14 +181,28 @@ class NodeManager(Reconciling):
                 f"service {names.service_name(slug)} is still draining from a previous down; "
                 "retry once it is gone"
             )
+        if found.service_arn and found.secret_arn is None:
+            raise NodeError(
+                f"service {names.service_name(slug)} runs without its database secret "
+                f"{names.secret_name(slug)}: stop it with down, then up again"
+            )
 
-        undo: list[tuple[str, Callable[[], None]]] = []
+        undo: Undo = []
         try:
-            if found.task_definition_arns:
+            secret_arn = found.secret_arn
+            if secret_arn is None:
+                self._say(f"creating database secret {names.secret_name(slug)}", app_id=app_id)
+                secret_arn = self.database.create_secret(app_id, slug)
+                undo.append(("database secret", lambda: self.database.delete_secret(secret_arn)))
+            if self.database.provisioning:
+                self._role_up(app_id, slug, fresh=found.secret_arn is None, undo=undo)
+
+            # A new secret has a new ARN: earlier revisions point at none that exists.
+            if found.task_definition_arns and found.secret_arn is not None:
                 task_definition = found.task_definition_arns[-1]
             else:
                 self._say(f"registering task definition {names.family(slug)}", app_id=app_id)
-                task_definition = resources.register_task_definition(app_id, slug)
+                task_definition = resources.register_task_definition(app_id, slug, secret_arn)
                 undo.append(
                     (
                         "task definition",
@@ -255,6 +234,24 @@ class NodeManager(Reconciling):
             raise
         return [what for what, _ in undo]
 
+    def _role_up(self, app_id: str, slug: str, fresh: bool, undo: Undo) -> None:
+        """Ask the role function for the node's role and database; the undo goes on ``undo``.
+
+        The rollback drops the database only if this call created it, and takes the role down
+        only if this call made the secret or the role (never a running node's).
+        """
+        function = self.config.database_role_function
+        self._say(f"asking {function} for the database role of {slug}", app_id=app_id)
+        try:
+            answer = self.database.role_up(slug)
+        except BaseException:
+            if fresh:  # the function may have made the role before it failed
+                undo.append(("database role", lambda: self.database.role_down(slug)))
+            raise
+        created = bool(answer.get("database_created"))
+        if fresh or answer.get("role_created") or created:
+            undo.append(("database role", lambda: self.database.role_down(slug, created)))
+
     def _wait(self, app_id: str, slug: str) -> None:
         if self.waiter is no_wait:
             return
@@ -273,7 +270,7 @@ class NodeManager(Reconciling):
             try:
                 action()
                 self._say(f"rolled back {what}")
-            except ClientError as exc:
+            except (ClientError, BotoCoreError, NodeError) as exc:
                 failures.append(f"{what}: {exc}")
                 logger.error("rollback step failed", extra={"step": what})
         if failures:
@@ -295,13 +292,19 @@ class NodeManager(Reconciling):
             )
         return slug, item, found
 
-    def down(self, app_id: str) -> NodeStatus:
+    def down(self, app_id: str, drop_database: bool = False) -> NodeStatus:
         """Delete the app's service, clear its item, then remove the rest of its node.
 
         Unknown app: error, nothing touched. The service goes first so that a down cut short
         leaves a node without its service, which reconcile removes, rather than a complete node
-        with a cleared item, which reconcile would restore.
+        with a cleared item, which reconcile would restore. The node's database is kept (its
+        role without login) unless ``drop_database``.
         """
+        if drop_database and not self.database.provisioning:
+            raise BadRequestError(
+                "'drop_database' needs the role function, which this environment does not run:"
+                " nothing was touched"
+            )
         slug = slugify(app_id)
         with self._locked(app_id, "down") as lock:
             _, item, found = self._lookup(app_id, "; nothing was touched")
@@ -311,7 +314,7 @@ class NodeManager(Reconciling):
                 self._say(f"clearing hasNode/nodeURL on dataset item '{app_id}'", app_id=app_id)
                 if self.claims.clear(app_id, lock):
                     changed.append("item")
-            changed.extend(self._remove_rest(found))
+            changed.extend(self._remove_rest(found, drop_database))
         if not changed:
             self._say(f"app '{app_id}' has no node; nothing to do", app_id=app_id)
         status = self._status(app_id, slug, self.claims.get(app_id), NodeResources(slug=slug))

@@ -1,7 +1,8 @@
 """Slugs, tag values and the names of every resource of a node, all derived deterministically.
 
 An app id becomes a DNS label (its slug); the slug and the configured prefixes give every name
-(service, task definition family, target group, host), so any run can find what another created.
+(service, task definition family, target group, host, database secret), so any run can find what
+another created.
 The prefixes come from the configuration, never from here: ``modules/node_manager`` scopes the
 function's IAM permissions with the very same values.
 """
@@ -88,6 +89,7 @@ class Names:
     task_definition_family: str
     service_prefix: str
     target_group_prefix: str
+    node_secret_prefix: str
 
     @classmethod
     def of(cls, config: Any) -> Names:
@@ -121,6 +123,13 @@ class Names:
         return self.target_group_prefix + digest(
             f"{self.cluster_arn}|{slug}", TARGET_GROUP_HASH_LENGTH
         )
+
+    def secret_name(self, slug: str) -> str:
+        """The node's database secret: what the role function reads for ``node_id`` = slug."""
+        return f"{self.node_secret_prefix}{slug}"
+
+    def slug_of_secret(self, secret_name: str) -> str:
+        return secret_name[len(self.node_secret_prefix) :]
 
     def tags(self, app_id: str, slug: str) -> dict[str, str]:
         return {

@@ -1,10 +1,12 @@
-"""The function's event, validated: ``{"action", "app", "wait", "fix", "remove_orphans", "all"}``.
+"""The function's event, validated: ``{"action", "app", "wait", "fix", "remove_orphans", "all",
+"drop_database"}``.
 
 ``app`` is required by up, down and status and refused by list and reconcile; ``wait`` (default
 false: return once the resources exist, the caller polls ``status``) applies to up only, ``fix``
 (default false) to reconcile only, ``remove_orphans`` (default false: a complete node whose app's
 item is gone is only reported) to a fixing reconcile only, and ``all`` (default false) to down
-only, instead of ``app``: every node of the environment. Anything else is a
+only, instead of ``app``: every node of the environment; ``drop_database`` (default false: the
+node's database is kept for its next node) to one app's down only. Anything else is a
 :class:`BadRequestError` naming the problem.
 """
 
@@ -19,7 +21,13 @@ from node_manager.errors import BadRequestError
 ACTIONS = ("up", "down", "status", "list", "reconcile")
 APP_ACTIONS = frozenset({"up", "down", "status"})
 MAX_APP_ID_LENGTH = 1024
-_FLAGS = {"wait": "up", "fix": "reconcile", "remove_orphans": "reconcile", "all": "down"}
+_FLAGS = {
+    "wait": "up",
+    "fix": "reconcile",
+    "remove_orphans": "reconcile",
+    "all": "down",
+    "drop_database": "down",
+}
 _KEYS = frozenset({"action", "app", *_FLAGS})
 
 
@@ -31,6 +39,7 @@ class Request:
     fix: bool = False
     remove_orphans: bool = False
     all_apps: bool = False
+    drop_database: bool = False
 
     def to_event(self) -> dict[str, Any]:
         """The event that asks for this request (what the CLI sends to the function)."""
@@ -46,6 +55,8 @@ class Request:
             event["remove_orphans"] = True
         if self.all_apps:
             event["all"] = True
+        if self.drop_database:
+            event["drop_database"] = True
         return event
 
 
@@ -89,6 +100,9 @@ def parse_request(event: Any) -> Request:
     remove_orphans = _flag(event, "remove_orphans", action)
     if remove_orphans and not fix:
         raise BadRequestError("'remove_orphans' needs 'fix': it says what a fix may remove")
+    drop_database = _flag(event, "drop_database", action)
+    if drop_database and all_apps:
+        raise BadRequestError("'drop_database' applies to one app's down, not to 'all'")
     return Request(
         action=action,
         app=app,
@@ -96,4 +110,5 @@ def parse_request(event: Any) -> Request:
         fix=fix,
         remove_orphans=remove_orphans,
         all_apps=all_apps,
+        drop_database=drop_database,
     )

@@ -1,10 +1,12 @@
 """The ECS and load-balancing resources of the nodes: finding, creating and deleting them.
 
 Per app: a task definition family ``<template family>-<slug>`` (the template's latest revision
-with ``NODE_ID`` and ``PORT`` set: an ECS service cannot override a container's environment), a
-target group ``<target group prefix><hash>`` (type ip), a listener rule for host
-``<slug>.<domain>`` and an ECS service ``<service prefix><slug>`` behind it. Everything is tagged
-(:meth:`Names.tags`), so it can be found again whatever happened in between.
+with ``NODE_ID`` and ``PORT`` set, an ECS service cannot override a container's environment, and
+``DATABASE_URL`` read from the node's own secret), a target group ``<target group prefix><hash>``
+(type ip), a listener rule for host ``<slug>.<domain>`` and an ECS service
+``<service prefix><slug>`` behind it; the node's database secret comes from
+:mod:`node_manager.database`. Everything is tagged (:meth:`Names.tags`), so it can be found again
+whatever happened in between.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from node_manager.database import DATABASE_URL, NodeDatabase, database_url_secret
 from node_manager.errors import NodeError, SlugCollisionError
 from node_manager.naming import TAG_APP_ID, TAG_APP_SLUG, Names, decode_tag_value, digest, tag_map
 from node_manager.results import NodeResources
@@ -52,11 +55,12 @@ def _ignoring(exc: ClientError, *codes: str) -> None:
 class AwsResources:
     """ECS and ELBv2 calls for the nodes of one environment (clients passed in)."""
 
-    def __init__(self, config: Any, ecs: Any, elbv2: Any) -> None:
+    def __init__(self, config: Any, ecs: Any, elbv2: Any, database: NodeDatabase) -> None:
         self.config = config
         self.names = Names.of(config)
         self.ecs = ecs
         self.elbv2 = elbv2
+        self.database = database
 
     # reading --------------------------------------------------------------------------------------
 
@@ -147,6 +151,13 @@ class AwsResources:
             if TAG_APP_ID in tags:
                 owners.add(decode_tag_value(tags[TAG_APP_ID]))
 
+        secret = self.database.find(slug)
+        if secret is not None:
+            found.secret_arn = secret.arn
+            found.saw_creation(secret.created)
+            if TAG_APP_ID in secret.tags:
+                owners.add(decode_tag_value(secret.tags[TAG_APP_ID]))
+
         if len(owners) > 1:
             raise SlugCollisionError(
                 f"slug '{slug}' is used by several apps: {', '.join(sorted(owners))}"
@@ -219,6 +230,12 @@ class AwsResources:
                     entry = adopt(slug, tags)
                     entry.task_definition_arns = arns
                     entry.saw_creation(seen.created_at)
+
+        for secret in self.database.inventory():
+            slug = secret.tags.get(TAG_APP_SLUG) or names.slug_of_secret(secret.name)
+            entry = adopt(slug, secret.tags)
+            entry.secret_arn = secret.arn
+            entry.saw_creation(secret.created)
         return nodes
 
     # creating -------------------------------------------------------------------------------------
@@ -229,8 +246,9 @@ class AwsResources:
     def _elb_tag_list(self, app_id: str, slug: str) -> list[dict[str, str]]:
         return [{"Key": k, "Value": v} for k, v in self.names.tags(app_id, slug).items()]
 
-    def register_task_definition(self, app_id: str, slug: str) -> str:
-        """Copy the template's latest revision into the app's family with its NODE_ID and PORT."""
+    def register_task_definition(self, app_id: str, slug: str, secret_arn: str) -> str:
+        """Copy the template's latest revision into the app's family with its NODE_ID and PORT,
+        and DATABASE_URL from the node's own secret (``secret_arn``) in place of the template's."""
         config = self.config
         template = self.ecs.describe_task_definition(taskDefinition=config.task_definition_family)[
             "taskDefinition"
@@ -247,7 +265,11 @@ class AwsResources:
                 continue
             env = {e["name"]: e["value"] for e in container.get("environment", [])}
             env.update({"NODE_ID": slug, "PORT": str(config.container_port)})
+            env.pop(DATABASE_URL, None)  # a secret, never a plain value
             container["environment"] = [{"name": k, "value": v} for k, v in sorted(env.items())]
+            secrets = [s for s in container.get("secrets", []) if s["name"] != DATABASE_URL]
+            secrets.append({"name": DATABASE_URL, "valueFrom": database_url_secret(secret_arn)})
+            container["secrets"] = secrets
         request: dict[str, Any] = {
             "family": self.names.family(slug),
             "containerDefinitions": containers,

@@ -30,9 +30,11 @@ class NodeResources:
     target_group_arn: str | None = None
     rule_arn: str | None = None
     task_definition_arns: list[str] = field(default_factory=list)
-    # Epoch seconds of the newest creation time known (service, deployment, task definition):
-    # reconcile leaves a node younger than the wait timeout alone. Target groups and listener
-    # rules carry no creation time in their APIs.
+    # The node's database secret (its role's credentials and DATABASE_URL).
+    secret_arn: str | None = None
+    # Epoch seconds of the newest creation time known (service, deployment, task definition,
+    # database secret): reconcile leaves a node younger than the wait timeout alone. Target
+    # groups and listener rules carry no creation time in their APIs.
     created_at: float | None = None
 
     def saw_creation(self, *timestamps: Any) -> None:
@@ -49,7 +51,11 @@ class NodeResources:
     @property
     def empty(self) -> bool:
         return not (
-            self.service_arn or self.target_group_arn or self.rule_arn or self.task_definition_arns
+            self.service_arn
+            or self.target_group_arn
+            or self.rule_arn
+            or self.task_definition_arns
+            or self.secret_arn
         )
 
     @property
@@ -60,6 +66,7 @@ class NodeResources:
             and self.target_group_arn
             and self.rule_arn
             and self.task_definition_arns
+            and self.secret_arn
         )
 
     def missing(self) -> list[str]:
@@ -71,6 +78,7 @@ class NodeResources:
                 ("rule", self.rule_arn),
                 ("target group", self.target_group_arn),
                 ("task definition", self.task_definition_arns),
+                ("database secret", self.secret_arn),
             )
             if not present
         ]

@@ -55,11 +55,15 @@ def cli(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     def fake_clients(env: str, region: str) -> dict[str, Any]:
         return {"ecs": platform.ecs, "elbv2": platform.elbv2, "dynamodb": platform.dynamodb}
 
+    def fake_database_clients(env: str, region: str, config: Any) -> dict[str, Any]:
+        return {"secretsmanager": platform.secretsmanager, "lambda_client": platform.role_function}
+
     def fake_wait(ecs: Any, cluster: str, service: str, timeout: float) -> None:
         calls["waits"].append((service, timeout))
 
     monkeypatch.setattr(nodes_cli, "load_outputs", fake_outputs)
     monkeypatch.setattr(nodes_cli, "make_clients", fake_clients)
+    monkeypatch.setattr(nodes_cli, "make_database_clients", fake_database_clients)
     monkeypatch.setattr(nodes_cli, "wait_services_stable", fake_wait)
     calls["platform"] = platform
     return calls
@@ -282,6 +286,24 @@ def test_local_clients_target_the_emulator(monkeypatch: pytest.MonkeyPatch) -> N
     assert nodes_cli.make_clients("local", "us-east-1")["ecs"].meta.endpoint_url == (
         "http://127.0.0.1:4604"
     )
+
+
+def test_database_clients_follow_the_env_and_its_role_function(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the local env, which runs no role function: only Secrets Manager, on the emulator
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("ARTIFICIEN_LOCAL_PORT", "4999")
+    local_clients = nodes_cli.make_database_clients("local", "us-east-1", platform.config)
+    assert sorted(local_clients) == ["secretsmanager"]
+    assert local_clients["secretsmanager"].meta.endpoint_url == "http://127.0.0.1:4999"
+    # AND an AWS env whose configuration names the role function gets a Lambda client too
+    aws_config = dataclasses.replace(
+        platform.config, database_role_function=_platform_module.ROLE_FUNCTION
+    )
+    aws_clients = nodes_cli.make_database_clients("dev", "us-east-1", aws_config)
+    assert sorted(aws_clients) == ["lambda_client", "secretsmanager"]
+    assert aws_clients["lambda_client"].meta.service_model.service_name == "lambda"
 
 
 # --remote -----------------------------------------------------------------------------------------

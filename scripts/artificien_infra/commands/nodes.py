@@ -85,6 +85,23 @@ def make_clients(env: str, region: str) -> dict[str, Any]:
     return {name: local.client(name, url) for name in ("ecs", "elbv2", "dynamodb")}
 
 
+def make_database_clients(env: str, region: str, config: Any) -> dict[str, Any]:
+    """The clients of the nodes' database credentials: Secrets Manager (each node's secret) and,
+    when the env runs the role function, Lambda to invoke it. Replaced in tests, like
+    :func:`make_clients` (the same endpoint and credentials rules)."""
+    if env != LOCAL:
+        session = boto3.Session(region_name=region)
+        clients = {"secretsmanager": session.client("secretsmanager")}
+        if config.database_role_function:
+            clients["lambda_client"] = session.client("lambda")
+        return clients
+    url = _local_url()
+    clients = {"secretsmanager": local.client("secretsmanager", url)}
+    if config.database_role_function:
+        clients["lambda_client"] = local.client("lambda", url)
+    return clients
+
+
 def make_lambda_client(env: str, region: str) -> Any:
     """The Lambda client for ``env`` (the emulator's on local). Replaced by a fake in tests."""
     if env == LOCAL:
@@ -118,6 +135,7 @@ def _manager(env: str, **kwargs: Any) -> Any:
     return _logic.NodeManager(
         config,
         **make_clients(env, config.region),
+        **make_database_clients(env, config.region, config),
         progress=lambda message: click.echo(message, err=True),
         **kwargs,
     )

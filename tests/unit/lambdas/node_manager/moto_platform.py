@@ -4,6 +4,8 @@ and by tests/unit/test_nodes_cli.py; loaded by path, as pytest runs with --impor
 from __future__ import annotations
 
 import dataclasses
+import io
+import json
 import re
 import time
 from typing import Any
@@ -24,6 +26,12 @@ DOMAIN = "nodes.example.com"
 APP = "Artificien Health"
 DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 HOST = "artificien-health.nodes.example.com"  # what nodeURL holds: no scheme, no port
+SECRET_PREFIX = "artificien-test/pygrid-nodes/"
+KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+DATABASE_HOST = "artificien-test-pygrid.cluster-abc.us-east-1.rds.amazonaws.com"
+ROLE_FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:artificien-test-pygrid_db_role"
+# The template's DATABASE_URL, as modules/pygrid_node writes it: a name no slug can take.
+TEMPLATE_SECRET = f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{SECRET_PREFIX}_template"
 # The platform's clock runs this far ahead of the resources' creation times unless a test sets
 # it: older than any wait timeout, so reconcile judges the nodes a test has just made.
 AN_HOUR = 3600.0
@@ -32,15 +40,78 @@ AN_HOUR = 3600.0
 # The platform in moto -----------------------------------------------------------------------------
 
 
+class RoleFunction:
+    """The role function as the node manager's Lambda client sees it (moto cannot run code):
+    records every invocation and answers as lambdas/pygrid_db_role does, or fails as told."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+        self.fail_on: str | None = None  # "node_up" or "node_down": answer a function error
+        self.roles: dict[str, bool] = {}  # node id -> whether it may log in
+        self.databases: set[str] = set()
+
+    def invoke(self, **kwargs: Any) -> dict[str, Any]:
+        assert kwargs["InvocationType"] == "RequestResponse"
+        assert kwargs["FunctionName"] == ROLE_FUNCTION
+        event = json.loads(kwargs["Payload"])
+        self.calls.append(event)
+        action, node_id = event["action"], event["node_id"]
+        if action == self.fail_on:
+            return self._answer({"errorMessage": f"injected {action} failure"}, "Unhandled")
+        answer = {"action": action, "node_id": node_id}
+        if action == "node_up":
+            answer["role_created"] = node_id not in self.roles
+            answer["database_created"] = node_id not in self.databases
+            self.roles[node_id] = True
+            self.databases.add(node_id)
+        else:
+            answer["login_revoked"] = node_id in self.roles
+            if event["drop_database"]:
+                self.databases.discard(node_id)
+            if node_id in self.databases:
+                self.roles[node_id] = False
+            else:
+                self.roles.pop(node_id, None)
+        return self._answer(answer)
+
+    @staticmethod
+    def _answer(payload: dict[str, Any], error: str | None = None) -> dict[str, Any]:
+        response: dict[str, Any] = {
+            "StatusCode": 200,
+            "Payload": io.BytesIO(json.dumps(payload).encode()),
+        }
+        if error:
+            response["FunctionError"] = error
+        return response
+
+    def actions(self) -> list[tuple[str, ...]]:
+        """Every invocation as (action, node id[, drop_database])."""
+        return [
+            (
+                c["action"],
+                c["node_id"],
+                *(() if c["action"] == "node_up" else (c["drop_database"],)),
+            )
+            for c in self.calls
+        ]
+
+
 @dataclasses.dataclass
 class Platform:
     config: NodeManagerConfig
     ecs: Any
     elbv2: Any
     dynamodb: Any
+    secretsmanager: Any
     waits: list[tuple[str, str, float]]
+    role_function: RoleFunction = dataclasses.field(default_factory=RoleFunction)
     # seconds node_manager.logic.now() runs ahead of real time (the resources' clock)
     offset: float = AN_HOUR
+
+    def with_role_function(self) -> Platform:
+        """The platform of an AWS env: its configuration names the role function."""
+        self.config = dataclasses.replace(self.config, database_role_function=ROLE_FUNCTION)
+        return self
 
     def manager(self, **kwargs: Any) -> NodeManager:
         def waiter(ecs: Any, cluster: str, service: str, timeout: float) -> None:
@@ -50,6 +121,8 @@ class Platform:
             "ecs": self.ecs,
             "elbv2": self.elbv2,
             "dynamodb": self.dynamodb,
+            "secretsmanager": self.secretsmanager,
+            "lambda_client": self.role_function,
             "waiter": waiter,
             "wait_timeout": 42,
         }
@@ -90,9 +163,25 @@ class Platform:
         arns = self.ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"]
         return [a for a in arns if f"/{FAMILY}-" in a]
 
+    def node_secrets(self) -> list[dict[str, Any]]:
+        """The node secrets that exist (not those scheduled for deletion)."""
+        return [
+            s
+            for s in self.secretsmanager.list_secrets()["SecretList"]
+            if s["Name"].startswith(SECRET_PREFIX)
+        ]
+
+    def secret_value(self, slug: str) -> dict[str, Any]:
+        raw = self.secretsmanager.get_secret_value(SecretId=SECRET_PREFIX + slug)["SecretString"]
+        return json.loads(raw)
+
     def nothing_managed(self) -> bool:
         return not (
-            self.services() or self.rules() or self.target_groups() or self.node_task_definitions()
+            self.services()
+            or self.rules()
+            or self.target_groups()
+            or self.node_task_definitions()
+            or self.node_secrets()
         )
 
 
@@ -108,6 +197,7 @@ def platform(monkeypatch: pytest.MonkeyPatch) -> Platform:
         elbv2 = boto3.client("elbv2", region_name=REGION)
         ecs = boto3.client("ecs", region_name=REGION)
         dynamodb = boto3.client("dynamodb", region_name=REGION)
+        secretsmanager = boto3.client("secretsmanager", region_name=REGION)
 
         vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
         subnets = [
@@ -149,10 +239,11 @@ def platform(monkeypatch: pytest.MonkeyPatch) -> Platform:
                     "environment": [
                         {"name": "NODE_ID", "value": "unset"},
                         {"name": "PORT", "value": "5000"},
-                        {"name": "DATABASE_HOST", "value": "db.local"},
+                        {"name": "MASTER_NODE_URL", "value": "orchestration.example.com"},
                     ],
                     "secrets": [
-                        {"name": "DATABASE_PASSWORD", "valueFrom": "arn:secret:password::"}
+                        {"name": "DATABASE_URL", "valueFrom": f"{TEMPLATE_SECRET}:url::"},
+                        {"name": "SECRET_KEY", "valueFrom": "arn:secret:flask-key"},
                     ],
                 }
             ],
@@ -180,8 +271,12 @@ def platform(monkeypatch: pytest.MonkeyPatch) -> Platform:
             url_scheme="http",
             service_prefix="pygrid-",
             target_group_prefix="pygrid-",
+            node_secret_prefix=SECRET_PREFIX,
+            node_secret_kms_key_id=KMS_KEY,
+            database_host=DATABASE_HOST,
+            database_port=5432,
         )
-        env = Platform(config, ecs, elbv2, dynamodb, [])
+        env = Platform(config, ecs, elbv2, dynamodb, secretsmanager, [])
         monkeypatch.setattr(logic, "now", lambda: time.time() + env.offset)
         env.put_app(APP)
         yield env

@@ -55,9 +55,16 @@ def test_up_creates_node_and_records_it_on_the_item(platform: Platform) -> None:
     described = platform.ecs.describe_task_definition(taskDefinition=task_definition)
     container = described["taskDefinition"]["containerDefinitions"][0]
     env = {e["name"]: e["value"] for e in container["environment"]}
-    assert env == {"NODE_ID": "artificien-health", "PORT": "5000", "DATABASE_HOST": "db.local"}
+    assert env == {
+        "NODE_ID": "artificien-health",
+        "PORT": "5000",
+        "MASTER_NODE_URL": "orchestration.example.com",
+    }
+    # (the template's other secrets are kept; DATABASE_URL is the node's own secret's url)
+    [secret] = platform.node_secrets()
     assert container["secrets"] == [
-        {"name": "DATABASE_PASSWORD", "valueFrom": "arn:secret:password::"}
+        {"name": "SECRET_KEY", "valueFrom": "arn:secret:flask-key"},
+        {"name": "DATABASE_URL", "valueFrom": f"{secret['ARN']}:url::"},
     ]
     assert described["taskDefinition"]["executionRoleArn"].endswith("role/exec")
 
@@ -71,7 +78,13 @@ def test_up_creates_node_and_records_it_on_the_item(platform: Platform) -> None:
     assert "nodeLock" not in item
     assert status.url == "http://artificien-health.nodes.example.com"
     assert status.host == HOST
-    assert status.changed == ["task definition", "target group", "rule", "service"]
+    assert status.changed == [
+        "database secret",
+        "task definition",
+        "target group",
+        "rule",
+        "service",
+    ]
 
 
 def test_up_twice_is_one_node(platform: Platform) -> None:
@@ -225,7 +238,14 @@ def test_down_removes_node_and_clears_item(platform: Platform) -> None:
     assert "nodeLock" not in item
     assert status.state == "absent"
     # the service goes first: a down cut short leaves a node reconcile removes (see below)
-    assert status.changed == ["service", "item", "rule", "target group", "task definition"]
+    assert status.changed == [
+        "service",
+        "item",
+        "rule",
+        "target group",
+        "task definition",
+        "database secret",
+    ]
 
 
 def test_down_leaves_other_nodes_alone(platform: Platform) -> None:
@@ -258,7 +278,13 @@ def test_down_removes_a_node_whose_item_is_gone(platform: Platform) -> None:
     manager = platform.manager()
     manager.up(APP)
     platform.dynamodb.delete_item(TableName=TABLE, Key={"dataset_id": {"S": APP}})
-    assert manager.down(APP).changed == ["service", "rule", "target group", "task definition"]
+    assert manager.down(APP).changed == [
+        "service",
+        "rule",
+        "target group",
+        "task definition",
+        "database secret",
+    ]
     assert platform.nothing_managed()
     assert platform.item(APP) is None  # not re-created by the clearing step
 
@@ -319,6 +345,7 @@ def test_list_ignores_other_environments(platform: Platform) -> None:
         ecs=platform.ecs,
         elbv2=platform.elbv2,
         dynamodb=platform.dynamodb,
+        secretsmanager=platform.secretsmanager,
         waiter=lambda *a: None,
     ).up("Sleep Tracker")
     # WHEN this environment lists and reconciles THEN it neither sees nor touches that node

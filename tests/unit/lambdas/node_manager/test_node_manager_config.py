@@ -75,7 +75,12 @@ def test_every_name_follows_the_configured_prefixes(platform: Any) -> None:
     )
     ecs = RecordingEcs(platform.ecs)
     manager = NodeManager(
-        config, ecs=ecs, elbv2=platform.elbv2, dynamodb=platform.dynamodb, waiter=lambda *a: None
+        config,
+        ecs=ecs,
+        elbv2=platform.elbv2,
+        dynamodb=platform.dynamodb,
+        secretsmanager=platform.secretsmanager,
+        waiter=lambda *a: None,
     )
     # WHEN a node is started, listed and reconciled
     manager.up(APP)
@@ -100,7 +105,11 @@ def test_a_prefix_change_does_not_adopt_the_old_prefixes_nodes(platform: Any) ->
         platform.config, service_prefix="node-", target_group_prefix="ng-"
     )
     manager = NodeManager(
-        renamed, ecs=platform.ecs, elbv2=platform.elbv2, dynamodb=platform.dynamodb
+        renamed,
+        ecs=platform.ecs,
+        elbv2=platform.elbv2,
+        dynamodb=platform.dynamodb,
+        secretsmanager=platform.secretsmanager,
     )
     # the old node's rule and task definition are found by host and family, not by prefix
     [node] = manager.list()

@@ -40,6 +40,7 @@ def deps(platform: Any) -> handler.Deps:
         elbv2=platform.elbv2,
         dynamodb=platform.dynamodb,
         wait_timeout=42,
+        secretsmanager=platform.secretsmanager,
     )
 
 
@@ -73,7 +74,13 @@ def test_up_without_wait_answers_once_the_resources_exist(
     assert answer["statusCode"] == 200
     assert answer["action"] == "up"
     assert answer["result"]["url"] == "http://artificien-health.nodes.example.com"
-    assert answer["result"]["changed"] == ["task definition", "target group", "rule", "service"]
+    assert answer["result"]["changed"] == [
+        "database secret",
+        "task definition",
+        "target group",
+        "rule",
+        "service",
+    ]
     assert answer["result"]["state"] == "starting"  # the caller polls status
     assert "creating service pygrid-artificien-health" in answer["progress"]
     assert waits == []
@@ -240,6 +247,7 @@ def test_a_failed_aws_call_is_502_and_rolled_back(
         elbv2=deps.elbv2,
         dynamodb=deps.dynamodb,
         wait_timeout=deps.wait_timeout,
+        secretsmanager=deps.secretsmanager,
     )
     answer = handler.handle(broken, events("up"))
     assert (answer["statusCode"], answer["error"]) == (502, "ClientError")

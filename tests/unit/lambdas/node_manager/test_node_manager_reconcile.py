@@ -291,7 +291,13 @@ def test_two_concurrent_ups_make_one_node_and_the_loser_is_told_it_is_busy(
     losers = [o for o in outcomes.values() if isinstance(o, NodeBusyError)]
     assert (len(winners), len(losers)) == (1, 1), outcomes
     assert "is busy: an up holds its lock" in str(losers[0])
-    assert winners[0].changed == ["task definition", "target group", "rule", "service"]
+    assert winners[0].changed == [
+        "database secret",
+        "task definition",
+        "target group",
+        "rule",
+        "service",
+    ]
     assert len(platform.services()) == 1
     assert len(platform.rules()) == 1
     assert len(platform.target_groups()) == 1
@@ -320,7 +326,13 @@ def test_reconcile_fix_during_an_up_leaves_it_alone(platform: Platform, offset: 
     # THEN it found nothing to report, touched nothing, and the up completed
     assert seen == {"report": [], "findings": [], "services": 1}
     assert any("skipping" in line for line in lines)
-    assert status.changed == ["task definition", "target group", "rule", "service"]
+    assert status.changed == [
+        "database secret",
+        "task definition",
+        "target group",
+        "rule",
+        "service",
+    ]
     assert status.item_node_url == HOST
     assert "nodeLock" not in platform.item(APP)
     # AND judged later, the finished node is consistent
@@ -345,7 +357,14 @@ def test_down_all_stops_every_node_and_reports_each(platform: Platform) -> None:
     by_app = {r["app_id"]: r for r in results}
     assert [r["slug"] for r in results] == ["artificien-health", "sleep-tracker", "step-counter"]
     assert by_app[APP]["ok"] is True
-    assert by_app[APP]["changed"] == ["service", "item", "rule", "target group", "task definition"]
+    assert by_app[APP]["changed"] == [
+        "service",
+        "item",
+        "rule",
+        "target group",
+        "task definition",
+        "database secret",
+    ]
     assert by_app["Sleep Tracker"]["state"] == "absent"
     assert (by_app["Step Counter"]["ok"], by_app["Step Counter"]["error"]) == (
         False,

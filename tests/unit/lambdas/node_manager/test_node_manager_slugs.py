@@ -97,6 +97,11 @@ def _output(**overrides: Any) -> dict[str, Any]:
         "url_scheme": "http",
         "service_prefix": "pygrid-",
         "target_group_prefix": "pygrid-",
+        "node_secret_prefix": "artificien-test/pygrid-nodes/",
+        "node_secret_kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/1",
+        "database_host": "db.example.com",
+        "database_port": 5432,
+        "database_role_function": None,
     }
     value.update(overrides)
     return value
