@@ -332,11 +332,11 @@ module "pygrid_node" {
   vpc_id             = module.network.vpc_id
   public_subnet_ids  = module.network.public_subnet_ids
   private_subnet_ids = module.network.private_subnet_ids
-  # PyGrid's own role secret (its url is DATABASE_URL), never the master secret.
+  # Each node reads its own secret (its url is DATABASE_URL), never the master secret.
   database = {
-    port              = module.pygrid_database.cluster_port
-    secret_arn        = module.pygrid_database.pygrid_role_secret_arn
-    security_group_id = module.pygrid_database.security_group_id
+    port                   = module.pygrid_database.cluster_port
+    node_secret_arn_prefix = module.pygrid_database.node_secret_arn_prefix
+    security_group_id      = module.pygrid_database.security_group_id
   }
   master_node_url                = module.orchestration.master_node_url
   container_image                = local.pygrid_image
@@ -389,6 +389,13 @@ module "node_manager" {
   dataset_table = {
     name = module.dynamodb.dataset_table_name
     arn  = module.dynamodb.dataset_table_arn
+  }
+  # Each node's secret and its own database role (no role function on the emulator: null).
+  database = {
+    host               = module.pygrid_database.cluster_endpoint
+    port               = module.pygrid_database.cluster_port
+    secret_name_prefix = module.pygrid_database.node_secret_name_prefix
+    role_function_arn  = module.pygrid_database.node_role_function_arn
   }
   log_retention_days             = var.log_retention_days
   reserved_concurrent_executions = try(var.lambda_reserved_concurrency["node_manager"], null)

@@ -1,7 +1,9 @@
 # The PyGrid node manager (lambdas/node_manager) as a Lambda function. It alone holds the rights to
 # start and stop nodes: register the per-app copies of the template task definition, pass the
-# PyGrid roles to them, create and delete their services, target groups and listener rules, and
-# write the node claim on the dataset item. The orchestration node only invokes it.
+# PyGrid roles to them, create and delete their services, target groups and listener rules, write
+# and delete each node's database secret (it never reads one back), ask the role function for the
+# node's own database role, and write the node claim on the dataset item. The orchestration node
+# only invokes it.
 #
 # One local value, `config`, is both the function's configuration (NODE_MANAGER_CONFIG) and what
 # every ARN pattern of its policy is built from, so the names the code derives and the names its
@@ -32,6 +34,11 @@ locals {
     url_scheme             = var.pygrid.url_scheme
     service_prefix         = var.service_prefix
     target_group_prefix    = var.target_group_prefix
+    node_secret_prefix     = var.database.secret_name_prefix
+    node_secret_kms_key_id = var.kms_key_arn
+    database_host          = var.database.host
+    database_port          = var.database.port
+    database_role_function = var.database.role_function_arn
   }
 
   environment_variables = {
@@ -48,8 +55,20 @@ locals {
   node_task_definitions = "${local.ecs_arn}:task-definition/${local.config.task_definition_family}-*:*"
   node_target_groups    = "${local.elb_arn}:targetgroup/${local.config.target_group_prefix}*/*"
   node_listener_rules   = "${replace(local.config.listener_arn, ":listener/", ":listener-rule/")}/*"
+  # Only the node secrets <prefix><slug>-<suffix>, never the shared role's or the master's.
+  node_secrets = "arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:${local.config.node_secret_prefix}*"
 
-  policy_statements = [
+  # Where the env runs the role function (not on the local emulator): invoke it, and only it.
+  role_function_statements = var.database.role_function_arn == null ? [] : [
+    {
+      sid        = "AskForNodeDatabaseRoles"
+      actions    = ["lambda:InvokeFunction"]
+      resources  = [var.database.role_function_arn]
+      conditions = []
+    },
+  ]
+
+  policy_statements = concat([
     {
       # The claim: read the item, set or clear hasNode/nodeURL (conditional updates), and scan
       # for claims without a node (reconcile).
@@ -178,7 +197,50 @@ locals {
       resources  = ["*"] # Describe* actions of Elastic Load Balancing take no resource
       conditions = []
     },
-  ]
+    {
+      # Each node's secret is written once, whole, under the platform key (never read back).
+      sid       = "CreateNodeDatabaseSecrets"
+      actions   = ["secretsmanager:CreateSecret"]
+      resources = [local.node_secrets]
+      conditions = [
+        { test = "ArnEquals", variable = "secretsmanager:KmsKeyArn", values = [var.kms_key_arn] },
+      ]
+    },
+    {
+      sid       = "TagNodeDatabaseSecrets"
+      actions   = ["secretsmanager:TagResource"]
+      resources = [local.node_secrets]
+      conditions = [
+        { test = "StringEquals", variable = "aws:RequestTag/managed_by", values = ["artificien-node-manager"] },
+        { test = "StringEquals", variable = "aws:RequestTag/environment", values = [var.environment] },
+      ]
+    },
+    {
+      # Found by name (up, down, status) and deleted without a recovery window on down.
+      sid        = "ManageNodeDatabaseSecrets"
+      actions    = ["secretsmanager:DescribeSecret", "secretsmanager:DeleteSecret"]
+      resources  = [local.node_secrets]
+      conditions = []
+    },
+    {
+      # Neither acts on a secret: ListSecrets (reconcile's inventory, names and tags only) and
+      # GetRandomPassword can only be granted on "*".
+      sid        = "ListNodeSecretsAndGeneratePasswords"
+      actions    = ["secretsmanager:ListSecrets", "secretsmanager:GetRandomPassword"]
+      resources  = ["*"]
+      conditions = []
+    },
+    {
+      sid       = "UsePlatformKeyForNodeSecrets"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [var.kms_key_arn]
+      conditions = [{
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${local.region}.amazonaws.com"]
+      }]
+    },
+  ], local.role_function_statements)
 }
 
 module "function" {

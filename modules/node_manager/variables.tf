@@ -122,6 +122,33 @@ variable "dataset_table" {
   }
 }
 
+variable "database" {
+  description = "Each node's own database credentials (modules/pygrid_database outputs): the cluster's host and port, the name prefix of the node secrets the function writes (node_secret_name_prefix), and the role function it asks for each node's role (node_role_function_arn; null where the env does not run it, as on the local emulator, which cannot run Lambda code: the secrets are still written)."
+  type = object({
+    host               = string
+    port               = number
+    secret_name_prefix = string
+    role_function_arn  = optional(string)
+  })
+  nullable = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$", var.database.host)) && var.database.port >= 1 && var.database.port <= 65535
+    error_message = "database.host must be a host name and database.port a TCP port."
+  }
+
+  # No '!' in the pattern: RDS's own secrets (rds!cluster-...) can never fall under the prefix.
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_+=.@-][A-Za-z0-9/_+=.@-]{0,398}/$", var.database.secret_name_prefix))
+    error_message = "database.secret_name_prefix must be a Secrets Manager name prefix ending in / (pygrid_database output node_secret_name_prefix)."
+  }
+
+  validation {
+    condition     = var.database.role_function_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}$", var.database.role_function_arn))
+    error_message = "database.role_function_arn must be a Lambda function ARN (unqualified) or null."
+  }
+}
+
 variable "service_prefix" {
   description = "Name prefix of the nodes' ECS services (<prefix><app slug>): the function's ECS service permissions cover only these."
   type        = string

@@ -73,6 +73,26 @@ output "role_function_security_group_id" {
   value       = aws_security_group.role_function.id
 }
 
+output "role_function_arn" {
+  description = "ARN of the role function: the node manager invokes it (node_up, node_down) for each node's role."
+  value       = aws_lambda_function.role.arn
+}
+
+output "node_role_function_arn" {
+  description = "The role function's ARN where this env runs it, for the node manager to ask for each node's role; null where it does not (the local emulator cannot run Lambda code)."
+  value       = var.role.provisioning_enabled ? aws_lambda_function.role.arn : null
+}
+
+output "node_secret_name_prefix" {
+  description = "Name prefix of the node secrets (<prefix><app slug>): the node manager writes them, the role function reads them, the node tasks read theirs."
+  value       = local.node_secret_name_prefix
+}
+
+output "node_secret_arn_prefix" {
+  description = "ARN prefix of the node secrets (append <app slug> and Secrets Manager's suffix): what IAM scopes the node secrets with."
+  value       = local.node_secret_arn_prefix
+}
+
 output "role_provisioned" {
   description = "Whether this apply ran the role function (false on the local emulator: the secret then has no value)."
   value       = var.role.provisioning_enabled

@@ -11,10 +11,22 @@
 #
 # The invocation runs again whenever what it writes could be stale: a replaced cluster (new
 # resource id or endpoint), a new secret, a new role name or new code.
+#
+# Every PyGrid node also gets a role of its own, so that no node can open another node's
+# database: the node manager writes the node's secret under node_secret_name_prefix (its own
+# role `node_<slug>`, a fresh password, DATABASE_URL) and invokes this same function with
+# {action = "node_up", node_id = <slug>}; the function makes that LOGIN role (no CREATEDB, no
+# CREATEROLE) and its database `<slug without ->db`, owned by it and closed to PUBLIC. On down,
+# "node_down" takes the role's login away and keeps the database unless asked. The function only
+# reads those secrets; the node manager alone writes and deletes them.
 
 locals {
   role_function_name = "${var.name}-pygrid_db_role"
   role_secret_name   = "${var.name}/pygrid-database/${var.role.name}"
+
+  # Apart from the shared role's secret (<name>/pygrid-database/...): IAM scopes on this prefix.
+  node_secret_name_prefix = "${var.name}/pygrid-nodes/"
+  node_secret_arn_prefix  = "arn:${local.partition}:secretsmanager:${var.region}:${var.account_id}:secret:${local.node_secret_name_prefix}"
 
   role_function_environment = {
     MASTER_SECRET_ARN  = aws_rds_cluster.this.master_user_secret[0].secret_arn
@@ -25,6 +37,7 @@ locals {
     ADMIN_DATABASE     = "postgres"
     PROTECTED_DATABASE = var.database.database_name
     DATABASE_TLS       = "require"
+    NODE_SECRET_PREFIX = local.node_secret_name_prefix
   }
 }
 
@@ -94,7 +107,7 @@ resource "aws_lambda_function" "role" {
   # checkov:skip=CKV_AWS_115: a reservation is the env's choice (role.reserved_concurrency), as for the platform's other functions: a new account's Lambda quota can be too low for any. Only Terraform invokes it, once per apply, under the state lock, so runs never overlap.
   # checkov:skip=CKV_AWS_272: packages are built reproducibly by `artificien-infra package` and pinned by source_code_hash in the plan; AWS Signer is not available in the local emulator every change is tested against.
   function_name                  = local.role_function_name
-  description                    = "Creates and keeps current PyGrid's database role and its secret (never the master's)."
+  description                    = "Creates and keeps current PyGrid's database roles (the shared one and one per node) and the shared one's secret (never the master's)."
   role                           = aws_iam_role.role_function.arn
   handler                        = "pygrid_db_role.handler.handler"
   runtime                        = "python3.12"

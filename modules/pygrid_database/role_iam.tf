@@ -1,4 +1,5 @@
-# What the role function may do: read the master secret, keep the role's secret, run in the VPC.
+# What the role function may do: read the master secret, keep the shared role's secret, read the
+# node secrets (never write them), run in the VPC.
 locals {
   ec2_arn = "arn:${local.partition}:ec2:${var.region}:${var.account_id}"
 
@@ -27,6 +28,13 @@ locals {
       Effect   = "Allow"
       Action   = ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret"]
       Resource = aws_secretsmanager_secret.role.arn
+    },
+    {
+      # The node manager writes each node's secret; the function only reads the password in it.
+      Sid      = "ReadNodeSecrets"
+      Effect   = "Allow"
+      Action   = ["secretsmanager:GetSecretValue"]
+      Resource = "${local.node_secret_arn_prefix}*"
     },
     {
       # GetRandomPassword acts on no resource: it can only be granted on "*".
@@ -79,7 +87,7 @@ locals {
 
 resource "aws_iam_role" "role_function" {
   name        = local.role_function_name
-  description = "Execution role of ${local.role_function_name}: the master secret, the role's secret, the VPC."
+  description = "Execution role of ${local.role_function_name}: the master secret, the role secrets, the VPC."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

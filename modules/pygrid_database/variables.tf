@@ -106,6 +106,12 @@ variable "database" {
     error_message = "database_name and master_username must be lower-case identifiers starting with a letter (master_username at most 16 characters)."
   }
 
+  # node_<slug> names the nodes' own roles (lambdas/pygrid_db_role/nodes.py).
+  validation {
+    condition     = !startswith(var.database.master_username, "node_")
+    error_message = "master_username must not start with node_: that prefix names the PyGrid nodes' own roles."
+  }
+
   validation {
     condition     = can(regex("^[0-9]+\\.[0-9]+$", var.database.engine_version))
     error_message = "engine_version must be an Aurora PostgreSQL version like 16.6."
@@ -142,7 +148,7 @@ variable "database" {
 }
 
 variable "role" {
-  description = "PyGrid's own database role (never the master): its name, the role function's package (lambdas/pygrid_db_role) and Powertools layer, whether apply runs it (false only on the local emulator, which stores Lambda code but cannot run it and has no PostgreSQL behind its cluster endpoint), the recovery window of its secret, and the function's reserved concurrency (null: none)."
+  description = "PyGrid's shared database role (never the master; each node gets a role of its own from the same function): its name, the role function's package (lambdas/pygrid_db_role) and Powertools layer, whether apply runs it (false only on the local emulator, which stores Lambda code but cannot run it and has no PostgreSQL behind its cluster endpoint), the recovery window of its secret, and the function's reserved concurrency (null: none)."
   type = object({
     name = optional(string, "pygrid")
     package = object({
@@ -159,6 +165,11 @@ variable "role" {
   validation {
     condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.role.name)) && var.role.name != var.database.master_username && !startswith(var.role.name, "rds") && !startswith(var.role.name, "pg_")
     error_message = "role.name must be a lower-case PostgreSQL identifier (at most 63 characters), not the master user's and not starting with rds or pg_ (reserved)."
+  }
+
+  validation {
+    condition     = !startswith(var.role.name, "node_")
+    error_message = "role.name must not start with node_: that prefix names the PyGrid nodes' own roles."
   }
 
   validation {

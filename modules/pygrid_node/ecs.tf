@@ -1,7 +1,8 @@
 # The node tasks: one Terraform-owned task definition family is the template. The node manager
 # copies its latest revision into a per-app family `<family>-<app-slug>` with NODE_ID and PORT set,
-# because an ECS service cannot override a container's environment (only run-task can); the copy
-# keeps everything else: the secret reference, the entry point, the user.
+# because an ECS service cannot override a container's environment (only run-task can), and with
+# DATABASE_URL pointed at that node's own secret; the copy keeps everything else: the entry point,
+# the user, any other secret.
 
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/ecs/${var.name}/pygrid-node"
@@ -34,6 +35,10 @@ locals {
     length(var.container_command) > 0 ? var.container_command :
     length(var.container_entry_point) > 0 ? var.container_entry_point : null
   )
+
+  # The template names no real secret: "_" is in no app slug, so no node's secret is ever called
+  # this, and the node manager replaces it with the node's own in every copy.
+  template_database_secret_arn = "${var.database.node_secret_arn_prefix}_template"
 }
 
 resource "aws_ecs_task_definition" "this" {
@@ -73,10 +78,11 @@ resource "aws_ecs_task_definition" "this" {
         { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
       ]
       environment = [for k in sort(keys(local.node_environment)) : { name = k, value = local.node_environment[k] }]
-      # The fork's DATABASE_URL (postgresql://<role>:<password>@<endpoint>:5432/), resolved by ECS
-      # from PyGrid's own role secret at task start: never the master's, never in state or here.
+      # The fork's DATABASE_URL (postgresql://node_<slug>:<password>@<endpoint>:5432/), resolved by
+      # ECS at task start from the url key of the node's own secret: never the master's, never
+      # another node's, never in state or here.
       secrets = [
-        { name = "DATABASE_URL", valueFrom = "${var.database.secret_arn}:url::" },
+        { name = "DATABASE_URL", valueFrom = "${local.template_database_secret_arn}:url::" },
       ]
       logConfiguration = {
         logDriver = "awslogs"

@@ -12,7 +12,10 @@ locals {
     }]
   }
 
-  # ECS itself (the agent) pulls the image, ships logs and resolves PyGrid's database secret at start.
+  # ECS itself (the agent) pulls the image, ships logs and resolves the node's database secret at
+  # start. Every node's agent uses this one role, so it may read the node secrets (and no other
+  # secret); the node's own code runs with the task role below, which reads nothing, and gets only
+  # its own secret's url, as DATABASE_URL.
   execution_statements = concat(
     [
       {
@@ -22,11 +25,11 @@ locals {
         Resource = "${aws_cloudwatch_log_group.this.arn}:log-stream:*"
       },
       {
-        # PyGrid's own role secret (its url is DATABASE_URL); never the master secret.
-        Sid      = "ReadDatabaseSecret"
+        # The node secrets (each one's url is that node's DATABASE_URL); never the master secret.
+        Sid      = "ReadNodeDatabaseSecrets"
         Effect   = "Allow"
         Action   = ["secretsmanager:GetSecretValue"]
-        Resource = var.database.secret_arn
+        Resource = "${var.database.node_secret_arn_prefix}*"
       },
       {
         Sid      = "DecryptDatabaseSecret"

@@ -61,23 +61,23 @@ variable "private_subnet_ids" {
 }
 
 variable "database" {
-  description = "The PyGrid database (pygrid_database module outputs): its port, its security group, and PyGrid's own role secret (pygrid_role_secret_arn: JSON whose url key is the fork's DATABASE_URL). Never the master secret."
+  description = "The PyGrid database (pygrid_database module outputs): its port, its security group, and node_secret_arn_prefix, the ARN prefix of the node secrets (node_secret_arn_prefix: each node's own secret, written by the node manager, whose url key is the fork's DATABASE_URL). Never the master secret."
   type = object({
-    port              = number
-    secret_arn        = string
-    security_group_id = string
+    port                   = number
+    node_secret_arn_prefix = string
+    security_group_id      = string
   })
   nullable = false
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", var.database.secret_arn))
-    error_message = "database.secret_arn must be a Secrets Manager secret ARN."
+    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9_+=.@-][A-Za-z0-9/_+=.@-]*/$", var.database.node_secret_arn_prefix))
+    error_message = "database.node_secret_arn_prefix must be a Secrets Manager secret ARN up to a name prefix ending in / (pygrid_database output node_secret_arn_prefix)."
   }
 
   # RDS names the secrets it manages rds!cluster-... / rds!db-...: those hold the master user.
   validation {
-    condition     = !can(regex(":secret:rds!", var.database.secret_arn))
-    error_message = "database.secret_arn is an RDS-managed master secret: nodes get PyGrid's own role secret (pygrid_database output pygrid_role_secret_arn), never the master's."
+    condition     = !can(regex(":secret:rds!", var.database.node_secret_arn_prefix))
+    error_message = "database.node_secret_arn_prefix names RDS-managed master secrets: nodes get secrets of their own (pygrid_database output node_secret_arn_prefix), never the master's."
   }
 
   validation {

@@ -54,6 +54,12 @@ variables {
     name = "test-dataset_table"
     arn  = "arn:aws:dynamodb:us-east-1:111122223333:table/test-dataset_table"
   }
+  database = {
+    host               = "artificien-test-pygrid.cluster-abc.us-east-1.rds.amazonaws.com"
+    port               = 5432
+    secret_name_prefix = "artificien-test/pygrid-nodes/"
+    role_function_arn  = "arn:aws:lambda:us-east-1:111122223333:function:artificien-test-pygrid_db_role"
+  }
   tags = { project = "artificien", environment = "test" }
 }
 
@@ -78,6 +84,11 @@ run "one_configuration_for_the_code_and_its_permissions" {
       url_scheme             = "https"
       service_prefix         = "pygrid-"
       target_group_prefix    = "pygrid-"
+      node_secret_prefix     = "artificien-test/pygrid-nodes/"
+      node_secret_kms_key_id = var.kms_key_arn
+      database_host          = "artificien-test-pygrid.cluster-abc.us-east-1.rds.amazonaws.com"
+      database_port          = 5432
+      database_role_function = "arn:aws:lambda:us-east-1:111122223333:function:artificien-test-pygrid_db_role"
     })
     error_message = "the configuration must carry every name the manager derives, prefixes included"
   }
@@ -114,6 +125,12 @@ run "policy_holds_exactly_the_node_manager_statements" {
       "ManagePygridListenerRules",
       "TagPygridLoadBalancingOnCreate",
       "DescribeLoadBalancing",
+      "CreateNodeDatabaseSecrets",
+      "TagNodeDatabaseSecrets",
+      "ManageNodeDatabaseSecrets",
+      "ListNodeSecretsAndGeneratePasswords",
+      "UsePlatformKeyForNodeSecrets",
+      "AskForNodeDatabaseRoles",
     ]
     error_message = "the function's statements must be exactly the node manager's"
   }
@@ -122,7 +139,7 @@ run "policy_holds_exactly_the_node_manager_statements" {
   assert {
     condition = alltrue(flatten([
       for s in local.policy_statements : [
-        for a in s.actions : contains(["ecs:ListServices", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTags", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "ecs:ListTaskDefinitionFamilies"], a)
+        for a in s.actions : contains(["ecs:ListServices", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTags", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "ecs:ListTaskDefinitionFamilies", "secretsmanager:ListSecrets", "secretsmanager:GetRandomPassword"], a)
       ] if contains(s.resources, "*")
     ]))
     error_message = "only actions without resource-level permissions may use *"
@@ -292,4 +309,95 @@ run "rejects_a_template_that_is_not_a_pygrid_node" {
   }
 
   expect_failures = [var.pygrid]
+}
+
+# Each node's database credentials: a secret of its own, and its own role from the role function.
+run "node_secrets_only_under_their_prefix_and_never_read" {
+  command = plan
+
+  assert {
+    condition = toset(flatten([
+      for s in local.policy_statements : s.resources if anytrue([for a in s.actions : startswith(a, "secretsmanager:") && !contains(["secretsmanager:ListSecrets", "secretsmanager:GetRandomPassword"], a)])
+    ])) == toset(["arn:aws:secretsmanager:us-east-1:111122223333:secret:artificien-test/pygrid-nodes/*"])
+    error_message = "every secret the function touches is a node secret under the prefix"
+  }
+
+  assert {
+    condition = toset(flatten([for s in local.policy_statements : [for a in s.actions : a if startswith(a, "secretsmanager:")]])) == toset([
+      "secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:DescribeSecret",
+      "secretsmanager:DeleteSecret", "secretsmanager:ListSecrets", "secretsmanager:GetRandomPassword",
+    ])
+    error_message = "the node manager writes, finds and deletes node secrets but never reads or changes a value"
+  }
+
+  assert {
+    condition     = one([for s in local.policy_statements : s if s.sid == "CreateNodeDatabaseSecrets"]).conditions == [{ test = "ArnEquals", variable = "secretsmanager:KmsKeyArn", values = [var.kms_key_arn] }] && [for c in one([for s in local.policy_statements : s if s.sid == "TagNodeDatabaseSecrets"]).conditions : [c.variable, c.values]] == [["aws:RequestTag/managed_by", ["artificien-node-manager"]], ["aws:RequestTag/environment", ["test"]]]
+    error_message = "secrets only under the platform key, tags only as this environment's node manager"
+  }
+
+  assert {
+    condition     = one([for s in local.policy_statements : s if s.sid == "UsePlatformKeyForNodeSecrets"]).resources == [var.kms_key_arn] && one(one([for s in local.policy_statements : s if s.sid == "UsePlatformKeyForNodeSecrets"]).conditions).values == ["secretsmanager.us-east-1.amazonaws.com"]
+    error_message = "the key may be used for the secrets only through Secrets Manager"
+  }
+
+  assert {
+    condition = one([for s in local.policy_statements : s if s.sid == "AskForNodeDatabaseRoles"]) == {
+      sid        = "AskForNodeDatabaseRoles"
+      actions    = ["lambda:InvokeFunction"]
+      resources  = [var.database.role_function_arn]
+      conditions = []
+    }
+    error_message = "the function may invoke the role function, and no other"
+  }
+}
+
+run "without_a_role_function_nothing_is_invoked" {
+  command = apply
+
+  variables {
+    database = {
+      host               = "localhost.localstack.cloud"
+      port               = 5432
+      secret_name_prefix = "artificien-local/pygrid-nodes/"
+    }
+  }
+
+  assert {
+    condition     = !contains([for s in local.policy_statements : s.sid], "AskForNodeDatabaseRoles") && alltrue(flatten([for s in local.policy_statements : [for a in s.actions : !startswith(a, "lambda:")]]))
+    error_message = "where the env runs no role function, the function may invoke none"
+  }
+
+  assert {
+    condition     = output.config.database_role_function == null && output.config.node_secret_prefix == "artificien-local/pygrid-nodes/" && strcontains(output.environment_variables.NODE_MANAGER_CONFIG, "\"database_role_function\":null")
+    error_message = "the configuration says there is no role function to ask (the secrets are still written)"
+  }
+}
+
+run "rejects_a_secret_prefix_that_could_reach_other_secrets" {
+  command = plan
+
+  variables {
+    database = {
+      host               = "db.example.com"
+      port               = 5432
+      secret_name_prefix = "artificien-test"
+      role_function_arn  = "artificien-test-pygrid_db_role"
+    }
+  }
+
+  expect_failures = [var.database]
+}
+
+run "rejects_a_bad_database_endpoint" {
+  command = plan
+
+  variables {
+    database = {
+      host               = "db host"
+      port               = 70000
+      secret_name_prefix = "artificien-test/pygrid-nodes/"
+    }
+  }
+
+  expect_failures = [var.database]
 }

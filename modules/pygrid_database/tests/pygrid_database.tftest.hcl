@@ -287,8 +287,9 @@ run "role_function_runs_in_the_vpc_and_apply_invokes_it" {
       ADMIN_DATABASE     = "postgres"
       PROTECTED_DATABASE = "pygrid"
       DATABASE_TLS       = "require"
+      NODE_SECRET_PREFIX = "artificien-dev/pygrid-nodes/"
     }
-    error_message = "the function reads the master secret, writes the role's, over TLS, and closes the cluster's own database"
+    error_message = "the function reads the master secret, writes the role's, over TLS, closes the cluster's own database and knows where the node secrets are"
   }
 }
 
@@ -310,7 +311,7 @@ run "role_function_policy_is_scoped" {
   command = apply
 
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.role_function.policy).Statement : s.Sid] == ["WriteOwnLogs", "WriteTraces", "ReadMasterSecret", "KeepRoleSecret", "GeneratePassword", "UsePlatformKeyViaServices", "AttachToPrivateSubnets", "ManageOwnInterfaces", "DescribeNetwork"]
+    condition     = [for s in jsondecode(aws_iam_role_policy.role_function.policy).Statement : s.Sid] == ["WriteOwnLogs", "WriteTraces", "ReadMasterSecret", "KeepRoleSecret", "ReadNodeSecrets", "GeneratePassword", "UsePlatformKeyViaServices", "AttachToPrivateSubnets", "ManageOwnInterfaces", "DescribeNetwork"]
     error_message = "the function's policy holds exactly its statements"
   }
 
@@ -402,6 +403,89 @@ run "rejects_a_reserved_role_name" {
   variables {
     role = {
       name    = "rds_pygrid"
+      package = { filename = "../build/lambdas/pygrid_db_role.zip", source_code_hash = "c2hhMjU2LW9mLXRoZS16aXA=" }
+    }
+  }
+
+  expect_failures = [var.role]
+}
+
+# Each node's own role: the node manager writes the node's secret, the function only reads it.
+run "node_secrets_are_read_only_and_apart_from_the_shared_role" {
+  command = apply
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.role_function.policy).Statement : s if s.Sid == "ReadNodeSecrets"]).Action == ["secretsmanager:GetSecretValue"] && one([for s in jsondecode(aws_iam_role_policy.role_function.policy).Statement : s.Resource if s.Sid == "ReadNodeSecrets"]) == "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-dev/pygrid-nodes/*"
+    error_message = "the function may only read the node secrets, under their own prefix"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.role_function.policy).Statement :
+      !strcontains(jsonencode(s.Resource), "pygrid-nodes/") if s.Sid != "ReadNodeSecrets"
+    ])
+    error_message = "no other statement touches the node secrets (the node manager alone writes and deletes them)"
+  }
+
+  assert {
+    condition     = output.node_secret_name_prefix == "artificien-dev/pygrid-nodes/" && output.node_secret_arn_prefix == "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-dev/pygrid-nodes/" && !startswith(aws_secretsmanager_secret.role.name, output.node_secret_name_prefix)
+    error_message = "the node secrets have a prefix of their own, which the shared role's secret is not under"
+  }
+
+  assert {
+    condition     = output.node_role_function_arn == aws_lambda_function.role.arn && output.role_function_arn == aws_lambda_function.role.arn
+    error_message = "where the env runs the function, the node manager is told to invoke it"
+  }
+}
+
+run "node_secret_prefix_follows_account_region_and_name" {
+  command = apply
+
+  variables {
+    name        = "artificien-prod"
+    account_id  = "210987654321"
+    region      = "eu-west-1"
+    kms_key_arn = "arn:aws:kms:eu-west-1:210987654321:key/00000000-0000-0000-0000-000000000000"
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.role_function.policy).Statement : s.Resource if s.Sid == "ReadNodeSecrets"]) == "arn:aws:secretsmanager:eu-west-1:210987654321:secret:artificien-prod/pygrid-nodes/*" && aws_lambda_function.role.environment[0].variables.NODE_SECRET_PREFIX == "artificien-prod/pygrid-nodes/"
+    error_message = "the node secrets' ARNs come from the account, region and name inputs"
+  }
+}
+
+run "local_emulator_asks_the_node_manager_for_no_invocation" {
+  command = plan
+
+  variables {
+    role = {
+      package              = { filename = "../build/lambdas/pygrid_db_role.zip", source_code_hash = "c2hhMjU2LW9mLXRoZS16aXA=" }
+      provisioning_enabled = false
+    }
+  }
+
+  assert {
+    condition     = output.node_role_function_arn == null
+    error_message = "without provisioning the node manager must not invoke the function (the emulator cannot run it)"
+  }
+}
+
+run "rejects_a_master_user_named_like_a_node_role" {
+  command = plan
+
+  variables {
+    database = { master_username = "node_admin" }
+  }
+
+  expect_failures = [var.database]
+}
+
+run "rejects_a_shared_role_named_like_a_node_role" {
+  command = plan
+
+  variables {
+    role = {
+      name    = "node_pygrid"
       package = { filename = "../build/lambdas/pygrid_db_role.zip", source_code_hash = "c2hhMjU2LW9mLXRoZS16aXA=" }
     }
   }

@@ -40,9 +40,9 @@ variables {
   private_subnet_ids = ["subnet-0c3", "subnet-0d4"]
   account_id         = "123456789012"
   database = {
-    port              = 5432
-    secret_arn        = "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-test/pygrid-database/pygrid-AbCdEf"
-    security_group_id = "sg-0db"
+    port                   = 5432
+    node_secret_arn_prefix = "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-test/pygrid-nodes/"
+    security_group_id      = "sg-0db"
   }
   master_node_url = "orchestration.example.com"
   container_image = "openmined/grid-node:production"
@@ -124,13 +124,14 @@ run "task_definition_gets_database_from_secret" {
     error_message = "cpu/memory must follow the variables and the task must use awsvpc"
   }
 
-  # The master secret's username/password moved out: DATABASE_URL comes from PyGrid's own role
-  # secret (modules/pygrid_database), the only secret a node holds.
+  # The master secret's username/password moved out: DATABASE_URL comes from the url key of a
+  # node secret (the node manager points each copy at that node's own), the only secret a node
+  # holds. The template's is a name no app slug can take ("_").
   assert {
     condition = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets == [
-      { name = "DATABASE_URL", valueFrom = "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-test/pygrid-database/pygrid-AbCdEf:url::" },
+      { name = "DATABASE_URL", valueFrom = "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-test/pygrid-nodes/_template:url::" },
     ]
-    error_message = "DATABASE_URL must come from the url key of PyGrid's role secret, and be the only secret"
+    error_message = "DATABASE_URL must come from the url key of a node secret, and be the only secret"
   }
 
   assert {
@@ -213,9 +214,9 @@ run "rejects_the_master_secret" {
 
   variables {
     database = {
-      port              = 5432
-      secret_arn        = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-1234-AbCdEf"
-      security_group_id = "sg-0db"
+      port                   = 5432
+      node_secret_arn_prefix = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-1234/"
+      security_group_id      = "sg-0db"
     }
   }
 
@@ -268,8 +269,13 @@ run "execution_role_is_least_privilege" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "ReadDatabaseSecret"]) == var.database.secret_arn
-    error_message = "the secret statement must name only PyGrid's role secret"
+    condition     = one([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "ReadNodeDatabaseSecrets"]) == "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-test/pygrid-nodes/*"
+    error_message = "the secret statement must name only the node secrets"
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Action if s.Sid == "ReadNodeDatabaseSecrets"]) == ["secretsmanager:GetSecretValue"]
+    error_message = "the node secrets may only be read"
   }
 
   assert {
@@ -344,9 +350,24 @@ run "rejects_bad_secret_arn" {
 
   variables {
     database = {
-      port              = 5432
-      secret_arn        = "not-an-arn"
-      security_group_id = "sg-0db"
+      port                   = 5432
+      node_secret_arn_prefix = "not-an-arn"
+      security_group_id      = "sg-0db"
+    }
+  }
+
+  expect_failures = [var.database]
+}
+
+# A whole secret's ARN (the shared role's, say) is not a prefix: the nodes would all share it.
+run "rejects_one_secret_for_every_node" {
+  command = plan
+
+  variables {
+    database = {
+      port                   = 5432
+      node_secret_arn_prefix = "arn:aws:secretsmanager:us-east-1:123456789012:secret:artificien-test/pygrid-database/pygrid-AbCdEf"
+      security_group_id      = "sg-0db"
     }
   }
 
