@@ -1,12 +1,14 @@
 """PyGrid nodes on the applied local env: `nodes up/down/reconcile` against the emulator, in-process
 and through the deployed node-manager function (`--remote`).
 
-Relies on the root outputs `pygrid_node_manager` (and the dataset table named in it) and
-`node_manager_function_name`. The emulator reports a service's desired tasks as running once it
-is created (its `ecs_service_running` patch), so `up` waits and completes with no flags, as on
-AWS; it stores Lambda code without running it, so `--remote` runs the deployed function's
-handler in-process with the function's deployed environment. The nodes here are seconds old, so
-`reconcile` is told `--min-age 0` (by default it leaves nodes younger than the wait timeout alone).
+Relies on the root outputs `pygrid_node_manager` (and the dataset table and node secret prefix
+named in it) and `node_manager_function_name`. The emulator reports a service's desired tasks as
+running once it is created (its `ecs_service_running` patch), so `up` waits and completes with no
+flags, as on AWS; it stores Lambda code without running it, so `--remote` runs the deployed
+function's handler in-process with the function's deployed environment (and the node manager asks
+no role function for the nodes' database roles: the secrets are still written). The nodes here
+are seconds old, so `reconcile` is told `--min-age 0` (by default it leaves nodes younger than the
+wait timeout alone).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 pytestmark = pytest.mark.integration
 
@@ -62,6 +65,19 @@ def _rules_for(deployed: Any, config: dict[str, Any], host: str) -> list[dict[st
     ]
 
 
+def _node_secret(deployed: Any, config: dict[str, Any], slug: str) -> dict[str, Any] | None:
+    """The node's database secret as Secrets Manager describes it (never its value), or None."""
+    try:
+        described = deployed.client("secretsmanager").describe_secret(
+            SecretId=f"{config['node_secret_prefix']}{slug}"
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+        return None
+    return None if described.get("DeletedDate") else described
+
+
 def _active_service(deployed: Any, config: dict[str, Any], name: str) -> dict[str, Any] | None:
     services = deployed.client("ecs").describe_services(
         cluster=config["cluster_name"], services=[name]
@@ -98,6 +114,17 @@ def test_up_then_down_on_the_local_env(deployed: Any, manager_config: dict[str, 
     assert item["hasNode"] == {"BOOL": True}
     assert item["nodeURL"] == {"S": host}
     assert "nodeLock" not in item
+    # AND the node has a database secret of its own, which its task's DATABASE_URL reads
+    secret = _node_secret(deployed, config, SLUG)
+    assert secret is not None
+    definition = deployed.client("ecs").describe_task_definition(
+        taskDefinition=service["taskDefinition"]
+    )["taskDefinition"]
+    [container] = [
+        c for c in definition["containerDefinitions"] if c["name"] == config["container_name"]
+    ]
+    secrets = {s["name"]: s["valueFrom"] for s in container["secrets"]}
+    assert secrets["DATABASE_URL"] == f"{secret['ARN']}:url::"
 
     # WHEN started again THEN nothing new appears
     again = deployed.cli("nodes", "up", "--env", "local", APP)
@@ -131,6 +158,8 @@ def test_up_then_down_on_the_local_env(deployed: Any, manager_config: dict[str, 
     item = _item(deployed, config, APP)
     assert item["hasNode"] == {"BOOL": False}
     assert "nodeURL" not in item
+    # AND its database secret is gone for good (no recovery window holds its name)
+    assert _node_secret(deployed, config, SLUG) is None
 
 
 def test_reconcile_reports_a_planted_orphan(deployed: Any, manager_config: dict[str, Any]) -> None:
@@ -205,6 +234,12 @@ def _node(deployed: Any, config: dict[str, Any], app_id: str, slug: str) -> dict
         ]
     }
     task = definition["taskDefinition"]
+    secret = _node_secret(deployed, config, slug)
+    assert secret is not None
+    # Each creation makes a new secret, whose ARN ends in a random suffix: compare by name.
+    containers = json.loads(
+        json.dumps(task["containerDefinitions"]).replace(secret["ARN"], "<secret>")
+    )
     return {
         "service": {
             "name": service["serviceName"],
@@ -219,7 +254,7 @@ def _node(deployed: Any, config: dict[str, Any], app_id: str, slug: str) -> dict
         },
         "task_definition": {
             "family": task["family"],
-            "containers": task["containerDefinitions"],
+            "containers": containers,
             "roles": (task.get("taskRoleArn"), task.get("executionRoleArn")),
             "size": (task.get("cpu"), task.get("memory")),
             "tags": _ecs_tags(definition.get("tags", [])),
@@ -236,6 +271,11 @@ def _node(deployed: Any, config: dict[str, Any], app_id: str, slug: str) -> dict
             "priority": rule["Priority"],
             "conditions": rule["Conditions"],
             "tags": elb_tags[rule["RuleArn"]],
+        },
+        "secret": {
+            "name": secret["Name"],
+            "key": secret.get("KmsKeyId"),
+            "tags": {t["Key"]: t["Value"] for t in secret.get("Tags", [])},
         },
         "item": {
             k: v for k, v in (_item(deployed, config, app_id) or {}).items() if k != "dataset_id"
@@ -280,6 +320,7 @@ def test_up_remote_creates_the_node_exactly_as_in_process(
     assert answer == reference
     assert expected["item"]["hasNode"] == {"BOOL": True}
     assert expected["service"]["tags"]["app_id"] == REMOTE_APP
+    assert expected["secret"]["tags"]["app_id"] == REMOTE_APP
 
     # AND status, list and down work through the function too
     status = deployed.cli("nodes", "status", "--env", "local", "--remote", REMOTE_APP)
@@ -323,5 +364,6 @@ def test_down_all_stops_every_node_of_the_env(
         assert f"stopped: app='{app_id}' slug={slug}" in down.stderr
         assert _active_service(deployed, config, f"pygrid-{slug}") is None
         assert _item(deployed, config, app_id)["hasNode"] == {"BOOL": False}
+        assert _node_secret(deployed, config, slug) is None
     listed = deployed.cli("nodes", "list", "--env", "local")
     assert json.loads(listed.stdout) == []  # nor any other node of the env

@@ -3,8 +3,8 @@ orchestration node's and the PyGrid fork's code read (docs/clients.md, /issue 14
 
 Root outputs used: orchestration_service_name, cluster_arn, orchestration_target_group_arn,
 orchestration_master_node_url, pygrid_node_manager (task_definition_family, container_name,
-container_port), pygrid_role_secret_arn, pygrid_role_function_name, database_master_secret_arn,
-database_security_group_id, private_subnet_ids, ecr_repository_urls.
+container_port, node_secret_prefix), pygrid_role_secret_arn, pygrid_role_function_name,
+database_master_secret_arn, database_security_group_id, private_subnet_ids, ecr_repository_urls.
 """
 
 from __future__ import annotations
@@ -89,9 +89,14 @@ def test_pygrid_template_holds_what_the_fork_reads(outputs, pygrid_template):
     # AND ADDRESS is composed at start from NODE_ID and the nodes' domain
     assert environment["NODES_DOMAIN"] == config["nodes_domain"]
     assert "ADDRESS=" in " ".join(container["entryPoint"])
-    # AND DATABASE_URL comes from the url key of PyGrid's own role secret, not as a value
+    # AND DATABASE_URL comes from the url key of a node secret, not as a value: in the template a
+    # name no app slug can take, which the node manager points at each node's own secret
     secrets = {s["name"]: s["valueFrom"] for s in container.get("secrets", [])}
-    assert secrets == {"DATABASE_URL": f"{outputs['pygrid_role_secret_arn']}:url::"}
+    assert list(secrets) == ["DATABASE_URL"]
+    assert secrets["DATABASE_URL"].startswith("arn:aws:secretsmanager:")
+    assert secrets["DATABASE_URL"].endswith(
+        f":secret:{config['node_secret_prefix']}_template:url::"
+    )
     assert "DATABASE_URL" not in environment
     assert not [n for n in environment if "PASSWORD" in n or n.startswith("DATABASE_")]
 
@@ -107,11 +112,14 @@ def test_no_pygrid_secret_points_at_the_master_secret(deployed, outputs, pygrid_
         for name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]
     ]
 
-    # THEN neither names the master secret; the role may read the PyGrid role secret only
+    # THEN neither names the master secret; the role may read the node secrets only (not even
+    # PyGrid's shared role secret any more: each node has its own)
+    node_secrets = f":secret:{outputs['pygrid_node_manager']['node_secret_prefix']}*"
     assert documents
     assert not [s for s in container.get("secrets", []) if s["valueFrom"].startswith(master)]
     assert all(master not in document for document in documents)
-    assert any(outputs["pygrid_role_secret_arn"] in document for document in documents)
+    assert any(node_secrets in document for document in documents)
+    assert all(outputs["pygrid_role_secret_arn"] not in document for document in documents)
     assert outputs["pygrid_role_secret_arn"] != master
 
 
@@ -127,6 +135,8 @@ def test_the_role_function_runs_in_the_vpc_and_reaches_the_database(deployed, ou
     assert environment["MASTER_SECRET_ARN"] == outputs["database_master_secret_arn"]
     assert environment["ROLE_SECRET_ARN"] == outputs["pygrid_role_secret_arn"]
     assert environment["DATABASE_TLS"] == "require"
+    # AND it reads the node secrets the node manager writes, under the same prefix
+    assert environment["NODE_SECRET_PREFIX"] == outputs["pygrid_node_manager"]["node_secret_prefix"]
     # AND the database admits its security group
     (group_id,) = function["VpcConfig"]["SecurityGroupIds"]
     database = deployed.client("ec2").describe_security_groups(
