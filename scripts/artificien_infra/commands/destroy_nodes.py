@@ -74,11 +74,25 @@ def _clients(ctx: Context, env: str, region: str) -> dict[str, Any]:
     return {name: local.client(name, url) for name in nodes_cli.make_clients(LOCAL, region)}
 
 
+# The services of nodes_cli.make_database_clients' clients, by keyword.
+_DATABASE_SERVICES = {"secretsmanager": "secretsmanager", "lambda_client": "lambda"}
+
+
+def _database_clients(ctx: Context, env: str, config: Any) -> dict[str, Any]:
+    # each node's database secret (and, where the env runs it, the role function): as _clients
+    url = endpoint_for(ctx, env)
+    if url is None:
+        return nodes_cli.make_database_clients(env, config.region, config)
+    names = nodes_cli.make_database_clients(LOCAL, config.region, config)
+    return {name: local.client(_DATABASE_SERVICES[name], url) for name in names}
+
+
 def build_manager(ctx: Context, env: str, config: Any) -> Any:
     """The node manager for ``config`` with the clients ``nodes`` uses (tests replace it)."""
     return _logic.NodeManager(
         config,
         **_clients(ctx, env, config.region),
+        **_database_clients(ctx, env, config),
         progress=lambda message: click.echo(message, err=True),
     )
 

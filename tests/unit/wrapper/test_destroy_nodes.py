@@ -228,3 +228,16 @@ def test_a_cluster_already_destroyed_has_no_nodes_and_other_errors_stop_the_dest
         refused.names()
     with pytest.raises(ClientError):
         refused.stop_all()
+
+
+def test_the_destroys_node_manager_keeps_the_node_secrets_on_the_envs_emulator(
+    ctx, platform, monkeypatch
+):
+    # GIVEN an env whose Terraform talks to an emulator (a rehearsal's, say)
+    monkeypatch.setattr(destroy_nodes, "endpoint_for", lambda ctx, env: "http://127.0.0.1:4777")
+    # WHEN the destroy builds its node manager
+    manager = destroy_nodes.build_manager(ctx, "dev", platform.config)
+    # THEN the nodes' database secrets are deleted there too, never on AWS
+    assert manager.database.secretsmanager.meta.endpoint_url == "http://127.0.0.1:4777"
+    assert manager.resources.ecs.meta.endpoint_url == "http://127.0.0.1:4777"
+    assert manager.database.lambda_client is None  # the emulator's config names no role function
