@@ -15,8 +15,8 @@ CHECKOV_VENV    := .tools/checkov
 STAMP      := $(VENV)/.installed
 COMPONENT_FLAG := $(if $(COMPONENT),--component $(COMPONENT),)
 
-.PHONY: help setup package plan apply destroy outputs drift preflight docs check lint test test-static \
-        test-unit test-integration bench local-up local-down local-status clean
+.PHONY: help setup package plan apply destroy outputs drift preflight rehearse docs check lint test \
+        test-static test-unit test-integration test-rehearse bench local-up local-down local-status clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[1m%-17s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -65,6 +65,11 @@ preflight: $(STAMP) ## read-only checks of ENV's AWS account before a plan (exit
 	@if [ "$(ENV)" = local ]; then $(CLI) local up >/dev/null; fi
 	$(CLI) preflight --env $(ENV)
 
+# ENV=prod make rehearse (local, the default ENV, is the emulator already: prod is rehearsed)
+REHEARSE_ENV := $(if $(filter local,$(ENV)),prod,$(ENV))
+rehearse: $(STAMP) ## apply ENV's real configuration to a private emulator, re-plan, tear down
+	$(CLI) rehearse --env $(REHEARSE_ENV)
+
 docs: $(STAMP) ## regenerate module README tables and the architecture diagram
 	$(CLI) docs
 	$(CLI) diagram
@@ -86,11 +91,16 @@ test-static: setup ## the static gates: fmt, validate, docs, terraform test, che
 	$(CLI) check --reports
 
 # The static gates and the unit tests run side by side (--output-sync keeps each part's output
-# together); the integration suite runs after them, alone: its apply against the emulator is
-# many concurrent provider calls, and starving the emulator of CPU made them time out and retry.
-test: setup lint ## every check: lint, static gates and unit tests side by side, then integration
+# together); the integration suite and the rehearsal run after them, each alone: an apply against
+# the emulator is many concurrent provider calls, and starving the emulator of CPU made them time
+# out and retry.
+test: setup lint ## every check: lint, static gates and unit tests side by side, then integration, then the rehearsal of prod
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-static test-unit
 	@$(MAKE) --no-print-directory test-integration
+	@$(MAKE) --no-print-directory test-rehearse
+
+test-rehearse: $(STAMP) ## the rehearsal of prod (part of make test)
+	$(CLI) rehearse --env prod
 
 bench: $(STAMP) ## benchmarks (figures, not pass/fail)
 	$(BIN)/python -m benchmarks

@@ -46,6 +46,11 @@ def test_a_new_domain_is_available_with_its_alias_target(api):
     assert created["SecurityPolicy"] == "TLS_1_2"
 
 
+def test_no_mutual_tls_unless_asked(api):
+    _create(api)
+    assert "MutualTlsAuthentication" not in api.get_domain_name(DomainName="api.dev.example.com")
+
+
 def test_the_target_is_stable_and_differs_per_domain(api):
     _create(api, "api.dev.example.com")
     _create(api, "api.staging.example.com")

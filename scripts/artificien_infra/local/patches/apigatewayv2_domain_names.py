@@ -5,7 +5,8 @@ the fields API Gateway adds: ``domainNameStatus`` (the AWS provider waits for AV
 times out on the empty status), ``apiGatewayDomainName`` and ``hostedZoneId`` (the target of the
 domain's alias record). The patch adds them as AWS does for a regional endpoint: a
 ``d-<id>.execute-api.<region>.amazonaws.com`` name, stable per domain, and the region's API Gateway
-hosted zone.
+hosted zone. And like AWS it leaves out ``mutualTlsAuthentication`` when none was asked for (moto
+answers an empty object, which every re-plan then shows as a change).
 """
 
 import hashlib
@@ -39,6 +40,8 @@ def register() -> None:
 
     def to_json(self: Any) -> dict[str, Any]:
         answer = original(self)
+        if not answer.get("mutualTlsAuthentication"):
+            answer.pop("mutualTlsAuthentication", None)
         region = self.domain_name_arn.split(":")[3]
         answer["domainNameConfigurations"] = [
             {
