@@ -74,7 +74,7 @@ docs: $(STAMP) ## regenerate module README tables and the architecture diagram
 	$(CLI) docs
 	$(CLI) diagram
 
-check: setup ## fmt, validate, docs up to date, terraform test, checkov
+check: setup ## fmt, validate, docs up to date, terraform test, checkov, IAM lint, actionlint
 	$(CLI) check
 
 lint: $(STAMP) ## ruff lint and format check

@@ -111,12 +111,12 @@ def _plan_document(ctx: Context, env: str) -> dict:
     return json.loads(ctx.paths.plan_json(env).read_text())
 
 
-def _leftovers(ctx: Context, env: str, url: str) -> list[str]:
+def leftovers(ctx: Context, env: str, s3: Any) -> list[str]:
     """What the destroy left: resources still in the state, buckets other than the state's."""
     state = deploy.init_env(ctx, env).state_addresses()
     buckets = [
         f"bucket {b['Name']}"
-        for b in local.client("s3", url).list_buckets().get("Buckets", [])
+        for b in s3.list_buckets().get("Buckets", [])
         if b["Name"] != local.LOCAL_STATE_BUCKET
     ]
     return [*state, *buckets]
@@ -185,7 +185,7 @@ def rehearse(
         destroy = deploy.plan(run, env, destroy=True)
         result.destroyed = destroy.summary.totals["destroy"]
         deploy.apply(run, env, destroy=True, confirm=lambda _: True)
-        result.leftovers = _leftovers(run, env, url)
+        result.leftovers = leftovers(run, env, local.client("s3", url))
         result.seconds["teardown"] = time.monotonic() - started
 
     if result.replan_changes or result.leftovers:

@@ -6,6 +6,8 @@ The rehearsal itself (a real apply of prod's configuration to an emulator) runs 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import boto3
 import pytest
 from moto import mock_aws
@@ -74,7 +76,8 @@ def test_the_rehearsal_has_its_own_build_dir_and_port(ctx):
     assert private.paths.build == ctx.paths.build / "rehearsal" / "prod"
     assert private.paths.root == ctx.paths.root
     assert private.settings.local_port != ctx.settings.local_port
-    assert private.emulator_url is None and private.extra_variables == {}
+    assert private.emulator_url is None
+    assert private.extra_variables == {}
 
 
 def test_local_is_not_rehearsed(ctx):
@@ -109,6 +112,36 @@ def test_changes_of_a_replan_name_each_address_and_skip_no_ops():
         ]
     }
     assert rehearse._changes(document) == ["d.e (delete/create)"]
+
+
+def test_leftovers_are_state_resources_and_buckets_but_the_states(ctx, runner, aws):
+    (ctx.paths.build / "local").mkdir(parents=True)
+    (ctx.paths.build / "local" / "backend.hcl").write_text('bucket = "b"\n')
+    private = replace(ctx, emulator_url="http://127.0.0.1:9")
+    s3 = aws("s3")
+    for bucket in ("artificien-tfstate-local", "artificien-dev-logs-123456789012"):
+        s3.create_bucket(Bucket=bucket)
+    runner.plan_document = {
+        "values": {
+            "root_module": {
+                "resources": [{"address": "data.aws_caller_identity.current", "mode": "data"}],
+                "child_modules": [
+                    {
+                        "resources": [
+                            {"address": "module.storage.aws_s3_bucket.logs", "mode": "managed"}
+                        ]
+                    }
+                ],
+            }
+        }
+    }
+    assert rehearse.leftovers(private, "dev", s3) == [
+        "module.storage.aws_s3_bucket.logs",
+        "bucket artificien-dev-logs-123456789012",
+    ]
+    s3.delete_bucket(Bucket="artificien-dev-logs-123456789012")
+    runner.plan_document = {"values": None}
+    assert rehearse.leftovers(private, "dev", s3) == []
 
 
 def test_only_the_emulators_own_limits_are_overridden():
