@@ -215,7 +215,8 @@ def error_code(error: ClientError) -> str:
 def public_name_servers(domain: str) -> list[str]:
     """The NS records the public DNS answers for ``domain`` ([] when it has none).
 
-    dnspython is imported here, only when a delegation is checked: the stdlib cannot ask for NS.
+    dnspython is imported here, only when a delegation is checked (the stdlib cannot ask for NS);
+    it is a dependency of the project, so the ImportError below means a broken install.
     """
     try:
         import dns.exception
