@@ -59,7 +59,7 @@ output "pygrid_role_name" {
 }
 
 output "pygrid_role_secret_arn" {
-  description = "ARN of the role's secret (username, password, host, port, url); its url key is the nodes' DATABASE_URL. The ARN only: the value is written by the role function."
+  description = "ARN of the shared role's secret (username, password, host, port, url: a DATABASE_URL in the fork's form; the nodes read secrets of their own, see node_secret_name_prefix). The ARN only: the value is written by the role function."
   value       = aws_secretsmanager_secret.role.arn
 }
 

@@ -44,7 +44,7 @@ locals {
 resource "aws_secretsmanager_secret" "role" {
   # checkov:skip=CKV2_AWS_57: the nodes read this password once, at task start (ECS secrets); a scheduled rotation would lock every running node out of its database until it is restarted. The role function keeps it current on every apply that could make it stale, and RDS's own rotation of the master secret does not touch it.
   name                    = local.role_secret_name
-  description             = "PyGrid's database role ${var.role.name}: username, password, host, port and url (the nodes' DATABASE_URL). Written by ${local.role_function_name}, never by Terraform."
+  description             = "PyGrid's shared database role ${var.role.name}: username, password, host, port and url (a DATABASE_URL in the fork's form; each node has a secret of its own). Written by ${local.role_function_name}, never by Terraform."
   kms_key_id              = var.kms_key_arn
   recovery_window_in_days = var.role.secret_recovery_window_days
 
