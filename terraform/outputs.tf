@@ -261,7 +261,7 @@ output "database_cluster_identifier" {
 }
 
 output "pygrid_role_secret_arn" {
-  description = "PyGrid's own database role secret (its url key is the nodes' DATABASE_URL); the ARN only."
+  description = "The secret of the shared PyGrid role the apply creates (the ARN only); nodes do not use it: each reads a secret and role of its own (docs/pygrid-nodes.md)."
   value       = module.pygrid_database.pygrid_role_secret_arn
 }
 
