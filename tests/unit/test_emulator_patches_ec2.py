@@ -16,7 +16,9 @@ AMI_ID = "ami-785db401"
 
 
 @pytest.fixture
-def ec2():
+def ec2(monkeypatch):
+    # the unit suite builds EC2 without moto's AMIs (tests/unit/conftest.py); this test runs one
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "true")
     original = (Monitoring.monitor_instances, Monitoring.unmonitor_instances)
     ec2_monitoring.register()
     with mock_aws():
