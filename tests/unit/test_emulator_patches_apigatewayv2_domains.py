@@ -58,8 +58,9 @@ def test_the_target_is_stable_and_differs_per_domain(api):
     again = api.get_domain_name(DomainName="api.dev.example.com")["DomainNameConfigurations"][0]
     other = api.get_domain_name(DomainName="api.staging.example.com")
     assert first["ApiGatewayDomainName"] == again["ApiGatewayDomainName"]
-    assert first["ApiGatewayDomainName"] != (
-        other["DomainNameConfigurations"][0]["ApiGatewayDomainName"]
+    assert (
+        first["ApiGatewayDomainName"]
+        != (other["DomainNameConfigurations"][0]["ApiGatewayDomainName"])
     )
 
 

@@ -152,7 +152,11 @@ def test_an_unknown_function_in_the_reservations_is_refused(root):
     assert "lambda_reserved_concurrency keys must be among" in done.stderr
 
 
-REAL_DOMAINS = {"dev": "dev.artificien.com", "staging": "staging.artificien.com", "prod": "artificien.com"}
+REAL_DOMAINS = {
+    "dev": "dev.artificien.com",
+    "staging": "staging.artificien.com",
+    "prod": "artificien.com",
+}
 
 
 @pytest.mark.parametrize("env_name", ENVS)
@@ -178,7 +182,8 @@ def test_every_public_name_of_a_real_env_comes_from_its_domain(defaults, env_nam
 
 def test_local_has_no_dns_and_names_its_own_hosts(defaults):
     names = defaults["local"]["names"]
-    assert names["orchestration"] is None and names["api"] is None
+    assert names["orchestration"] is None
+    assert names["api"] is None
     assert names["nodes"] == "nodes.artificien.local"
     assert names["jupyter"] == "jupyter.local.artificien.test"
 
