@@ -42,6 +42,10 @@ STAND_IN_TOKEN = "rehearsal-stand-in-token"  # noqa: S105 - a placeholder, not a
 STAND_IN_LOG_KEY = "alb/orchestration/AWSLogs/stand-in/elasticloadbalancing/rehearsal.log.gz"
 
 
+# Where a failed rehearsal leaves the emulator's log (under build/rehearsal/<env>/).
+FAILED_LOG = "emulator-of-the-failed-rehearsal.log"
+
+
 class RehearsalError(ConfigError):
     """The rehearsal found a fault: what it was, and what was cleaned up."""
 
@@ -132,6 +136,13 @@ def _emulator(ctx: Context, keep: bool) -> Iterator[str]:
     url, _ = local.up(ctx)
     try:
         yield url
+    except BaseException as error:
+        # what the emulator saw is the first thing to read when a rehearsal fails
+        log = ctx.paths.local_dir / "emulator.log"
+        if log.is_file():
+            shutil.copyfile(log, ctx.paths.build / FAILED_LOG)
+            error.add_note(f"the emulator's log: {ctx.paths.build / FAILED_LOG}")
+        raise
     finally:
         if not keep:
             local.stop_all(ctx)

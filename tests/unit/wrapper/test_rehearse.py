@@ -150,3 +150,23 @@ def test_only_the_emulators_own_limits_are_overridden():
         "pygrid_role_provisioning_enabled",
         "jupyterhub_ami_name_pattern",
     }
+
+
+def test_a_failed_rehearsal_keeps_the_emulators_log(ctx, monkeypatch):
+    private = rehearse.rehearsal_context(ctx, "prod")
+    stopped = []
+
+    def up(c):
+        c.paths.local_dir.mkdir(parents=True)
+        (c.paths.local_dir / "emulator.log").write_text("POST /2015-03-31/functions 409\n")
+        return "http://127.0.0.1:9", True
+
+    monkeypatch.setattr(rehearse.local, "up", up)
+    monkeypatch.setattr(rehearse.local, "stop_all", lambda c: stopped.append(c))
+    with pytest.raises(RuntimeError) as failed, rehearse._emulator(private, keep=False):
+        raise RuntimeError("apply failed")
+    kept = private.paths.build / rehearse.FAILED_LOG
+    assert failed.value.__notes__ == [f"the emulator's log: {kept}"]
+    assert kept.read_text() == "POST /2015-03-31/functions 409\n"
+    assert stopped == [private]
+    assert not private.paths.local_dir.exists()
