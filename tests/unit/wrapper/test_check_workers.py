@@ -26,3 +26,34 @@ def test_a_bad_setting_is_refused_by_name(monkeypatch, raw):
     monkeypatch.setenv("ARTIFICIEN_TEST_WORKERS", raw)
     with pytest.raises(ConfigError, match="ARTIFICIEN_TEST_WORKERS"):
         checks._test_workers(19)
+
+
+def _module_with_tests(ctx) -> None:
+    tests = ctx.paths.modules / "dynamodb" / "tests"
+    tests.mkdir()
+    (tests / "tables.tftest.hcl").write_text('run "plan" {\n  command = plan\n}\n')
+
+
+def test_module_tests_and_validate_run_terraform_with_fewer_go_collections(
+    ctx, runner, monkeypatch
+):
+    monkeypatch.delenv("GOGC", raising=False)
+    _module_with_tests(ctx)
+    checks.check_tests(ctx)
+    checks.check_validate(ctx)
+    assert [(c, env.get("GOGC")) for c, _, env in runner.calls] == [
+        ("init", checks.GO_GC_PERCENT),
+        ("test", checks.GO_GC_PERCENT),
+        ("init", checks.GO_GC_PERCENT),
+        ("validate", checks.GO_GC_PERCENT),
+    ]
+    # the setting is the Terraform processes' only: the wrapper's own environment is as it was
+    assert "GOGC" not in checks.os.environ
+
+
+def test_an_operators_own_gogc_wins(ctx, runner, monkeypatch):
+    monkeypatch.setenv("GOGC", "off")
+    _module_with_tests(ctx)
+    checks.check_tests(ctx)
+    assert {env.get("GOGC") for _, _, env in runner.calls} == {"off"}
+    assert checks.os.environ["GOGC"] == "off"
