@@ -118,7 +118,21 @@ def check_tests(ctx: Context, only: str | None = None) -> list[StepResult]:
     # processes of their own rather than threads; results come back in module order.
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-        return list(pool.map(_module_test, [ctx] * len(modules), modules))
+        futures = {m: pool.submit(_module_test, ctx, m) for m in longest_first(modules)}
+        return [futures[module].result() for module in modules]
+
+
+def _run_blocks(module: Path) -> int:
+    return sum(
+        len(re.findall(r'^run\s+"', test.read_text(), re.M))
+        for test in module.glob("tests/*.tftest.hcl")
+    )
+
+
+def longest_first(modules: list[Path]) -> list[Path]:
+    """The modules by their number of run blocks, most first (then by name): in name order the
+    heaviest (orchestration, pygrid_*) started last and ran alone while the other workers idled."""
+    return sorted(modules, key=lambda module: (-_run_blocks(module), module.name))
 
 
 def _test_workers(count: int) -> int:

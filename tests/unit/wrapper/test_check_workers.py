@@ -57,3 +57,18 @@ def test_an_operators_own_gogc_wins(ctx, runner, monkeypatch):
     checks.check_tests(ctx)
     assert {env.get("GOGC") for _, _, env in runner.calls} == {"off"}
     assert checks.os.environ["GOGC"] == "off"
+
+
+def test_the_modules_with_most_run_blocks_start_first(tmp_path):
+    def module(name: str, *files: int):
+        tests = tmp_path / name / "tests"
+        tests.mkdir(parents=True)
+        for index, runs in enumerate(files):
+            blocks = "".join(f'run "r{n}" {{\n  command = plan\n}}\n' for n in range(runs))
+            # a block's name in a comment or a string is not a run block
+            text = f'# run "commented" {{}}\nvariables {{\n  x = "run \\"y\\""\n}}\n{blocks}'
+            (tests / f"t{index}.tftest.hcl").write_text(text)
+        return tmp_path / name
+
+    small, split, big, tie = module("a", 1), module("b", 2, 2), module("c", 3), module("d", 3)
+    assert checks.longest_first([small, split, big, tie]) == [split, big, tie, small]
