@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from urllib.parse import unquote, urlsplit
 
 import pg8000.native
 import pytest
 
 from pygrid_db_role import logic, nodes
+from pygrid_fork import HOSTILE_PASSWORD, connect_url, fork_start, url_parts
 from shared.pygrid_database import node_database_name, node_role_name, node_secret
 
 PREFIX = "artificien-test/pygrid-nodes/"
-# Every character the issue names, and the rest of the punctuation Secrets Manager draws from.
-HOSTILE_PASSWORD = "p@ss:wo/rd%25#frag?q=1&x+y'quote\"back\\slash~`!$^*()[]{}|;<>,.Aa9"
 REFUSED = "42501"  # insufficient_privilege
 LOGIN_REFUSED = "28P01|28000"  # no password any more, or NOLOGIN
 
@@ -75,38 +73,6 @@ def down(node_config, store, connect_master):
     return run
 
 
-def _url_parts(url: str) -> dict:
-    """What a URL parser hands the driver: SQLAlchemy, libpq and urllib all percent-decode."""
-    parts = urlsplit(url)
-    return {
-        "user": unquote(parts.username or ""),
-        "password": unquote(parts.password or ""),
-        "host": parts.hostname,
-        "port": parts.port,
-        "database": unquote(parts.path.lstrip("/")),
-    }
-
-
-def _connect_url(url: str):
-    return pg8000.native.Connection(**_url_parts(url))
-
-
-def _fork_start(url: str, node_id: str) -> str:
-    """Exactly the fork's start-up (src/app/__init__.py): connect to DATABASE_URL + '<id>db';
-    on failure connect to DATABASE_URL + 'postgres', commit, and create '<id>db'."""
-    database = node_id.lower().replace("-", "") + "db"
-    try:
-        _connect_url(url + database).close()
-    except pg8000.exceptions.DatabaseError:
-        bootstrap = _connect_url(url + "postgres")
-        try:
-            bootstrap.run("commit")
-            bootstrap.run("create database " + database)
-        finally:
-            bootstrap.close()
-    return database
-
-
 def _exists(cluster, table: str, column: str, name: str) -> bool:
     admin = cluster.superuser()
     try:
@@ -140,8 +106,8 @@ def test_a_node_role_owns_its_database_and_the_forks_start_uses_it(cluster, suff
     assert owner == [[outcome.role]]
     # AND the fork, started with the secret's URL, finds that database (it creates nothing: its
     # role could not) and works in it
-    assert _fork_start(secret["url"], node_id) == outcome.database
-    node = _connect_url(secret["url"] + outcome.database)
+    assert fork_start(secret["url"], node_id) == outcome.database
+    node = connect_url(secret["url"] + outcome.database)
     try:
         node.run("CREATE TABLE model (id serial PRIMARY KEY, name text)")
         node.run("INSERT INTO model (name) VALUES ('tutorial-model')")
@@ -165,7 +131,7 @@ def test_node_up_again_changes_nothing_the_node_holds(
 
     # THEN nothing was created and the held URL still connects
     assert (again.role_created, again.database_created) == (False, False)
-    _connect_url(held).close()
+    connect_url(held).close()
 
 
 def test_node_roles_cannot_connect_to_each_others_databases(
@@ -184,10 +150,10 @@ def test_node_roles_cannot_connect_to_each_others_databases(
         (shared_url, a.database),
     ):
         with pytest.raises(pg8000.exceptions.DatabaseError, match=REFUSED):
-            _connect_url(url + database)
+            connect_url(url + database)
     # AND each still reaches its own
-    _connect_url(a_secret["url"] + a.database).close()
-    _connect_url(b_secret["url"] + b.database).close()
+    connect_url(a_secret["url"] + a.database).close()
+    connect_url(b_secret["url"] + b.database).close()
 
 
 def test_a_nodes_database_grants_nothing_but_to_its_owner(cluster, suffix, up):
@@ -233,7 +199,7 @@ def test_a_node_role_is_no_superuser_and_cannot_create_roles_or_databases(cluste
     assert attributes == [[True, False, False, False, False, False]]
     assert memberships == []
     # AND the server refuses it a role, a database, or superuser
-    session = _connect_url(secret["url"] + outcome.database)
+    session = connect_url(secret["url"] + outcome.database)
     try:
         with pytest.raises(pg8000.exceptions.DatabaseError, match=REFUSED):
             session.run(f"CREATE ROLE extra_{suffix} LOGIN")
@@ -252,7 +218,7 @@ def test_a_password_with_url_delimiters_survives_the_nodes_url(postgres, suffix,
 
     # THEN its URL decodes back to exactly that role, password, host, port and database
     url = secret["url"] + outcome.database
-    assert _url_parts(url) == {
+    assert url_parts(url) == {
         "user": outcome.role,
         "password": HOSTILE_PASSWORD,
         "host": node_config.host,
@@ -261,7 +227,7 @@ def test_a_password_with_url_delimiters_survives_the_nodes_url(postgres, suffix,
     }
     # AND the server accepts it through a parser and driver (SCRAM) and through libpq's own
     # reading of a URL (what psycopg2, the fork's driver, is built on)
-    _connect_url(url).close()
+    connect_url(url).close()
     answer = postgres.psql(url, "SELECT current_user, current_database()")
     assert answer.returncode == 0, answer.stderr
     assert answer.stdout.strip() == f"{outcome.role}|{outcome.database}"
@@ -298,9 +264,9 @@ def test_a_long_node_id_gets_the_names_postgres_keeps(cluster, suffix, up):
     assert len(outcome.role) <= 63
     assert outcome.database == (node_id + "db")[:63]
     # AND the fork's start, with the uncut name, lands in that database
-    fork_name = _fork_start(secret["url"], node_id)
+    fork_name = fork_start(secret["url"], node_id)
     assert len(fork_name) == 65
-    session = _connect_url(secret["url"] + fork_name)
+    session = connect_url(secret["url"] + fork_name)
     try:
         assert session.run("SELECT current_database()") == [[outcome.database]]
     finally:
@@ -318,7 +284,7 @@ def test_two_ids_that_share_a_database_name_are_refused(cluster, suffix, up, wri
         up(f"a-b-{suffix}")
     assert not _exists(cluster, "pg_roles", "rolname", node_role_name(f"a-b-{suffix}"))
     # AND the first node keeps its database, alone
-    _connect_url(first_secret["url"] + first.database).close()
+    connect_url(first_secret["url"] + first.database).close()
 
 
 # what node_up refuses -----------------------------------------------------------------------------
@@ -397,7 +363,7 @@ def test_node_down_takes_the_login_and_keeps_the_data_for_the_next_node(cluster,
     # GIVEN a node that stored a model in its database
     node_id = f"kept-{suffix}"
     first, secret = up(node_id)
-    session = _connect_url(secret["url"] + first.database)
+    session = connect_url(secret["url"] + first.database)
     try:
         session.run("CREATE TABLE model (name text)")
         session.run("INSERT INTO model VALUES ('trained')")
@@ -414,13 +380,13 @@ def test_node_down_takes_the_login_and_keeps_the_data_for_the_next_node(cluster,
         False,
     )
     with pytest.raises(pg8000.exceptions.DatabaseError, match=LOGIN_REFUSED):
-        _connect_url(secret["url"] + first.database)
+        connect_url(secret["url"] + first.database)
     assert _exists(cluster, "pg_database", "datname", first.database)
     # AND the app's next node (a new secret, a new password) finds its data again
     again, new_secret = up(node_id)
     assert (again.role_created, again.database_created) == (False, False)
     assert new_secret["password"] != secret["password"]
-    session = _connect_url(new_secret["url"] + first.database)
+    session = connect_url(new_secret["url"] + first.database)
     try:
         assert session.run("SELECT name FROM model") == [["trained"]]
     finally:
@@ -431,7 +397,7 @@ def test_node_down_ends_the_nodes_open_sessions(cluster, suffix, up, down):
     # GIVEN a node's open connection (its task is still draining)
     node_id = f"draining-{suffix}"
     outcome, secret = up(node_id)
-    session = _connect_url(secret["url"] + outcome.database)
+    session = connect_url(secret["url"] + outcome.database)
 
     # WHEN the node goes down THEN that session is ended too
     down(node_id)
@@ -443,7 +409,7 @@ def test_node_down_with_drop_database_leaves_nothing(cluster, suffix, up, down):
     # GIVEN a node that is up, with a connection open to its database
     node_id = f"dropped-{suffix}"
     outcome, secret = up(node_id)
-    session = _connect_url(secret["url"] + outcome.database)
+    session = connect_url(secret["url"] + outcome.database)
 
     # WHEN it goes down with its database
     result = down(node_id, drop_database=True)
@@ -483,7 +449,7 @@ def test_node_down_never_drops_another_nodes_database(cluster, suffix, up, down,
     down(f"a-b-{suffix}", drop_database=True)
 
     # THEN the first node's database is still there and still its own
-    _connect_url(first_secret["url"] + first.database).close()
+    connect_url(first_secret["url"] + first.database).close()
 
 
 # the function's entry point -----------------------------------------------------------------------

@@ -7,53 +7,15 @@ superuser, so what works here is what the cluster's master may do.
 
 from __future__ import annotations
 
-from urllib.parse import unquote, urlsplit
-
 import pg8000.native
 import pytest
 
 from pygrid_db_role import logic
-
-# Every character the issue names, the rest of the punctuation Secrets Manager draws from, and
-# enough letters to pass the length check.
-HOSTILE_PASSWORD = "p@ss:wo/rd%25#frag?q=1&x+y 'quote\"back\\slash~`!$^*()[]{}|;<>,.Aa9"
-HOSTILE_PASSWORD = HOSTILE_PASSWORD.replace(" ", "")
+from pygrid_fork import HOSTILE_PASSWORD, connect_url, fork_start, url_parts
 
 
 def _provision(config, store, connect_master):
     return logic.provision(config, store, connect_master)
-
-
-def _url_parts(url: str) -> dict:
-    """What a URL parser hands the driver: SQLAlchemy, libpq and urllib all percent-decode."""
-    parts = urlsplit(url)
-    return {
-        "user": unquote(parts.username or ""),
-        "password": unquote(parts.password or ""),
-        "host": parts.hostname,
-        "port": parts.port,
-        "database": unquote(parts.path.lstrip("/")),
-    }
-
-
-def _connect_url(url: str):
-    return pg8000.native.Connection(**_url_parts(url))
-
-
-def _create_node_database(url: str, node_id: str) -> str:
-    """Exactly the fork's start-up (src/app/__init__.py): connect to DATABASE_URL + '<id>db'; on
-    failure connect to DATABASE_URL + 'postgres', commit, and create '<id>db'."""
-    database = node_id.lower().replace("-", "") + "db"
-    try:
-        _connect_url(url + database).close()
-    except pg8000.exceptions.DatabaseError:
-        bootstrap = _connect_url(url + "postgres")
-        try:
-            bootstrap.run("commit")
-            bootstrap.run("create database " + database)
-        finally:
-            bootstrap.close()
-    return database
 
 
 def test_the_role_creates_its_node_database_through_the_postgres_database(
@@ -70,9 +32,9 @@ def test_the_role_creates_its_node_database_through_the_postgres_database(
     assert url.endswith(f"@{config.host}:{config.port}/")
     # AND a node started with that URL creates <node_id>db as the fork does, then uses it
     node_id = f"Artificien-Health-{cluster.role[-8:]}"
-    database = _create_node_database(url, node_id)
+    database = fork_start(url, node_id)
     cluster.created_databases.append(database)
-    node = _connect_url(url + database)
+    node = connect_url(url + database)
     try:
         node.run("CREATE TABLE model (id serial PRIMARY KEY, name text)")
         node.run("INSERT INTO model (name) VALUES ('tutorial-model')")
@@ -84,7 +46,7 @@ def test_the_role_creates_its_node_database_through_the_postgres_database(
         node.close()
     assert owner == [[cluster.role]]
     # AND a second start finds the database and creates nothing
-    assert _create_node_database(url, node_id) == database
+    assert fork_start(url, node_id) == database
 
 
 def test_the_role_has_createdb_and_nothing_more(cluster, config, store, connect_master):
@@ -115,7 +77,7 @@ def test_the_role_cannot_create_roles(cluster, config, aws_secrets, store, conne
     # GIVEN the provisioned role, connected with its own URL
     _provision(config, store, connect_master)
     url = aws_secrets.value(config.role_secret_arn)["url"]
-    session = _connect_url(url + "postgres")
+    session = connect_url(url + "postgres")
 
     # WHEN it tries to create a role (or to make itself a superuser)
     # THEN the server refuses both
@@ -137,9 +99,9 @@ def test_the_role_cannot_read_a_database_another_pygrid_role_made(
     mine = aws_secrets.value(config.role_secret_arn)["url"]
     logic.provision(other_role, store, connect_master)
     theirs = aws_secrets.value(other_role.role_secret_arn)["url"]
-    database = _create_node_database(theirs, f"othernode{cluster.role[-8:]}")
+    database = fork_start(theirs, f"othernode{cluster.role[-8:]}")
     cluster.created_databases.append(database)
-    other = _connect_url(theirs + database)
+    other = connect_url(theirs + database)
     try:
         other.run("CREATE TABLE gradients (node text, diff bytea)")
         other.run("INSERT INTO gradients VALUES ('other', '\\x00')")
@@ -147,7 +109,7 @@ def test_the_role_cannot_read_a_database_another_pygrid_role_made(
         other.close()
 
     # WHEN this role connects to it and reads
-    session = _connect_url(mine + database)
+    session = connect_url(mine + database)
     # THEN the data is refused
     try:
         with pytest.raises(pg8000.exceptions.DatabaseError, match="42501"):
@@ -167,7 +129,7 @@ def test_the_role_cannot_connect_to_the_platform_database(
 
     # WHEN the role connects to it THEN CONNECT is refused (revoked from PUBLIC)
     with pytest.raises(pg8000.exceptions.DatabaseError, match="42501"):
-        _connect_url(url + cluster.platform_database)
+        connect_url(url + cluster.platform_database)
     # AND the master, its owner, still can
     cluster.master(cluster.platform_database).close()
 
@@ -185,7 +147,7 @@ def test_a_password_with_url_delimiters_survives_the_url(
     # THEN the URL decodes back to exactly that user, password, host and port
     url = secret["url"]
     assert secret["password"] == HOSTILE_PASSWORD
-    parts = _url_parts(url + "postgres")
+    parts = url_parts(url + "postgres")
     assert parts == {
         "user": cluster.role,
         "password": HOSTILE_PASSWORD,
@@ -194,7 +156,7 @@ def test_a_password_with_url_delimiters_survives_the_url(
         "database": "postgres",
     }
     # AND the server accepts it: through a URL parser and driver (SCRAM) ...
-    _connect_url(url + "postgres").close()
+    connect_url(url + "postgres").close()
     # ... and through libpq's own URL reading (what psycopg2 is built on)
     answer = postgres.psql(url + "postgres", "SELECT current_user")
     assert answer.returncode == 0, answer.stderr
@@ -205,7 +167,7 @@ def test_a_wrong_password_is_refused(cluster, config, aws_secrets, store, connec
     # GIVEN the provisioned role (so the check below can fail for the right reason)
     _provision(config, store, connect_master)
     url = aws_secrets.value(config.role_secret_arn)["url"]
-    parts = _url_parts(url + "postgres")
+    parts = url_parts(url + "postgres")
 
     # WHEN someone connects with another password THEN the server refuses
     with pytest.raises(pg8000.exceptions.DatabaseError, match="28P01"):
@@ -229,7 +191,7 @@ def test_a_second_run_changes_nothing_the_nodes_hold(
     assert aws_secrets.value(config.role_secret_arn) == before
     after = aws_secrets.client.list_secret_version_ids(SecretId=config.role_secret_arn)
     assert len(after["Versions"]) == len(versions["Versions"])
-    _connect_url(before["url"] + "postgres").close()
+    connect_url(before["url"] + "postgres").close()
 
 
 def test_the_nodes_credentials_survive_a_rotation_of_the_master_secret(
@@ -244,7 +206,7 @@ def test_the_nodes_credentials_survive_a_rotation_of_the_master_secret(
     aws_secrets.put_master(cluster.master_user, new_master)
 
     # THEN the node's URL still connects: it never contained the master's credentials
-    _connect_url(held + "postgres").close()
+    connect_url(held + "postgres").close()
     # AND the function, reading the master secret fresh, still works and keeps that URL
     outcome = _provision(config, store, connect_master)
     assert outcome.secret_written is False
