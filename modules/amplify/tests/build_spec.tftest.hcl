@@ -1,48 +1,5 @@
 mock_provider "aws" {
-  mock_data "aws_ssm_parameter" {
-    defaults = {
-      value = "ghp_token-from-ssm"
-    }
-  }
-
-  mock_data "aws_secretsmanager_secret_version" {
-    defaults = {
-      secret_string = "ghp_token-from-secrets-manager"
-    }
-  }
-
-  mock_resource "aws_iam_role" {
-    defaults = {
-      arn = "arn:aws:iam::123456789012:role/artificien-dev-amplify"
-    }
-  }
-
-  mock_resource "aws_amplify_app" {
-    defaults = {
-      id             = "d1a2b3c4d5e6f7"
-      arn            = "arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7"
-      default_domain = "d1a2b3c4d5e6f7.amplifyapp.com"
-    }
-  }
-}
-
-variables {
-  name           = "artificien-dev"
-  account_id     = "123456789012"
-  region         = "us-east-1"
-  repository_url = "https://github.com/artificien/website"
-  repository_token = {
-    ssm_parameter_name = "/artificien/dev/website-repository-token"
-  }
-  branches = {
-    master = "dev"
-  }
-  cognito = {
-    user_pool_id     = "us-east-1_AbCdEf123"
-    web_client_id    = "1example23456789abcdefghij"
-    identity_pool_id = "us-east-1:0123abcd-4567-89ab-cdef-0123456789ab"
-  }
-  tags = { project = "artificien", environment = "dev" }
+  source = "./tests/mocks"
 }
 
 # The build spec the app gets: the site's own build, plus a step that writes the Amplify
