@@ -25,5 +25,5 @@ def rehearse(env: str, keep: bool) -> None:
     ENV's real state. Exit 1 on any fault."""
     result = core.rehearse(context(), env, keep=keep, say=lambda line: err.print(line))
     timings = ", ".join(f"{step} {seconds:.0f} s" for step, seconds in result.seconds.items())
-    err.print(f"({timings})")
+    err.print(f"({timings}; {result.destroyed} destroyed)")
     click.echo(result.summary)
