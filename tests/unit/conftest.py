@@ -11,7 +11,8 @@ sees.
   already shares one parsed document between every client of a session, and copies before it
   changes one (``botocore.translate``), so sharing it across sessions changes nothing else.
 - The tests that run ``terraform console`` or ``validate`` start the AWS provider as the static
-  gates do, so they get the gates' Go garbage-collector setting (``checks.GO_GC_PERCENT``).
+  gates do, so they get the Go garbage-collector setting every Terraform run of the wrapper gets
+  (``terraform.GO_GC_PERCENT``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 import botocore.loaders
 
-from artificien_infra.core.checks import GO_GC_PERCENT
+from artificien_infra.core.terraform import GO_GC_PERCENT
 
 os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 os.environ.setdefault("GOGC", GO_GC_PERCENT)

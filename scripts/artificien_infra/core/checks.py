@@ -8,7 +8,6 @@ check (no workflow to lint) is a failure, never a pass.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import multiprocessing
 import os
@@ -16,7 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,40 +51,18 @@ def check_fmt(ctx: Context) -> StepResult:
     return StepResult("fmt", False, detail if files else result.stderr.strip())
 
 
-# The AWS provider is a Go program that builds its whole schema each time it starts, and `terraform
-# test` starts it for every run block: at Go's default (GOGC=100) about a fifth of the gates' CPU
-# went to its garbage collector. These processes live seconds and each holds a few hundred MB, so
-# collecting four times less often is cheap in memory (measured on modules/dns: user CPU 8.7 s ->
-# 7.0 s, peak RSS 314 -> 372 MB). An operator's own GOGC wins.
-GO_GC_PERCENT = "400"
-
-
-@contextlib.contextmanager
-def _fewer_go_collections() -> Iterator[None]:
-    if "GOGC" in os.environ:
-        yield
-        return
-    os.environ["GOGC"] = GO_GC_PERCENT
-    try:
-        yield
-    finally:
-        os.environ.pop("GOGC", None)
-
-
 def check_validate(ctx: Context) -> StepResult:
     tf = _tf(ctx, ctx.paths.terraform, "validate")
-    with _fewer_go_collections():
-        tf.init(backend_config=None)
-        result = tf.validate()
+    tf.init(backend_config=None)
+    result = tf.validate()
     return StepResult("validate", result.returncode == 0, (result.stdout + result.stderr).strip())
 
 
 def _module_test(ctx: Context, module: Path) -> StepResult:
     tf = _tf(ctx, module, f"modules/{module.name}")
-    with _fewer_go_collections():
-        # modules are not root configurations: their lock files are git-ignored
-        tf.init(backend_config=None)
-        result = tf.test()
+    # modules are not root configurations: their lock files are git-ignored
+    tf.init(backend_config=None)
+    result = tf.test()
     text = (result.stdout + result.stderr).strip()
     if result.returncode == 0:
         summary = next((ln for ln in reversed(text.splitlines()) if "passed" in ln), "")

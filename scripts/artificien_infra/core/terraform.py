@@ -101,6 +101,15 @@ def cli_config_text(mirror: Path | None) -> str | None:
     )
 
 
+# The AWS provider is a Go program that builds its whole schema each time it starts, and so does
+# Terraform itself on every command (and `terraform test` starts the provider for every run block):
+# at Go's default (GOGC=100) about a fifth of their CPU went to the garbage collector. These
+# processes hold a few hundred MB, so collecting four times less often is cheap in memory (measured
+# on modules/dns' tests: user CPU 8.7 s -> 7.0 s, peak RSS 314 -> 372 MB). An operator's own GOGC
+# wins.
+GO_GC_PERCENT = "400"
+
+
 @dataclass
 class Terraform:
     """Terraform bound to one working directory and one data directory."""
@@ -121,6 +130,7 @@ class Terraform:
                 "CHECKPOINT_DISABLE": "1",
             }
         )
+        env.setdefault("GOGC", GO_GC_PERCENT)
         rc = cli_config_text(self.ctx.settings.provider_mirror)
         if rc is not None:
             path = self.ctx.paths.build / "terraformrc"

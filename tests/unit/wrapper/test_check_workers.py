@@ -1,4 +1,5 @@
-"""Module tests run in parallel processes: how many, and what a bad setting says."""
+"""Module tests run in parallel processes: how many, what a bad setting says; and the Go
+garbage-collector setting every Terraform run of the wrapper gets."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 
 from artificien_infra.core import checks
 from artificien_infra.core.config import ConfigError
+from artificien_infra.core.terraform import GO_GC_PERCENT, Terraform
 
 
 def test_one_worker_per_core_capped_by_the_module_count(monkeypatch):
@@ -42,13 +44,23 @@ def test_module_tests_and_validate_run_terraform_with_fewer_go_collections(
     checks.check_tests(ctx)
     checks.check_validate(ctx)
     assert [(c, env.get("GOGC")) for c, _, env in runner.calls] == [
-        ("init", checks.GO_GC_PERCENT),
-        ("test", checks.GO_GC_PERCENT),
-        ("init", checks.GO_GC_PERCENT),
-        ("validate", checks.GO_GC_PERCENT),
+        ("init", GO_GC_PERCENT),
+        ("test", GO_GC_PERCENT),
+        ("init", GO_GC_PERCENT),
+        ("validate", GO_GC_PERCENT),
     ]
     # the setting is the Terraform processes' only: the wrapper's own environment is as it was
     assert "GOGC" not in checks.os.environ
+
+
+def test_plans_and_applies_get_the_same_setting(ctx, monkeypatch):
+    monkeypatch.delenv("GOGC", raising=False)
+    tf = Terraform(
+        ctx=ctx, cwd=ctx.paths.terraform, data_dir=ctx.paths.tf_data("dev"), env_name="dev"
+    )
+    assert tf.environment()["GOGC"] == GO_GC_PERCENT
+    monkeypatch.setenv("GOGC", "200")
+    assert tf.environment()["GOGC"] == "200"
 
 
 def test_an_operators_own_gogc_wins(ctx, runner, monkeypatch):
