@@ -33,37 +33,42 @@ def check(only: tuple[str, ...], module: str | None, plan_env: str | None, repor
     steps = only or checks.STEPS
     results: list[checks.StepResult] = []
     if "fmt" in steps:
-        results.append(checks.check_fmt(ctx))
+        results += checks.timed(lambda: checks.check_fmt(ctx))
     if "validate" in steps:
-        results.append(checks.check_validate(ctx))
+        results += checks.timed(lambda: checks.check_validate(ctx))
     if "test" in steps:
-        results.extend(checks.check_tests(ctx, only=module))
+        results += checks.check_tests(ctx, only=module)
     if "docs" in steps:
-        stale = docs.sync_all(ctx.paths.root, check=True)
-        names = ", ".join(str(p.relative_to(ctx.paths.root)) for p in stale)
-        detail = f"out of date (run `artificien-infra docs`): {names}" if stale else "up to date"
-        results.append(checks.StepResult("docs", not stale, detail))
+        results += checks.timed(lambda: _docs_step(ctx))
     if "actionlint" in steps:
-        results.append(checks.check_actionlint(ctx))
+        results += checks.timed(lambda: checks.check_actionlint(ctx))
     if "checkov" in steps:
         plan_json = ctx.paths.plan_json(plan_env) if plan_env else None
         formats = ("json", "sarif", "junitxml") if reports else ()
-        results.extend(checks.check_checkov(ctx, plan_json=plan_json, output_files=formats))
+        results += checks.check_checkov(ctx, plan_json=plan_json, output_files=formats)
     if "iam" in steps:
-        results.extend(checks.check_iam(ctx, plan_env))
+        results += checks.timed(lambda: checks.check_iam(ctx, plan_env))
     table = Table(title="Checks", title_justify="left")
-    for column in ("check", "result", "detail"):
-        table.add_column(column, overflow="fold")
+    for column in ("check", "result", "time", "detail"):
+        table.add_column(column, overflow="fold", justify="right" if column == "time" else "left")
     for r in results:
         counts = ", ".join(f"{k} {v}" for k, v in r.counts.items() if v) if r.counts else ""
         mark = "[green]ok[/green]" if r.ok else "[red]FAILED[/red]"
         first = r.detail.splitlines()[0] if r.detail and r.ok else ""
-        table.add_row(r.name, mark, counts or first)
+        seconds = f"{r.seconds:.1f} s" if r.seconds is not None else ""
+        table.add_row(r.name, mark, seconds, counts or first)
     err.print(table)
     failed = [r for r in results if not r.ok]
     for r in failed:
         err.print(f"[red]{r.name}[/red]:\n{r.detail}", markup=True, highlight=False)
     sys.exit(1 if failed else 0)
+
+
+def _docs_step(ctx) -> checks.StepResult:
+    stale = docs.sync_all(ctx.paths.root, check=True)
+    names = ", ".join(str(p.relative_to(ctx.paths.root)) for p in stale)
+    detail = f"out of date (run `artificien-infra docs`): {names}" if stale else "up to date"
+    return checks.StepResult("docs", not stale, detail)
 
 
 @commands.command("docs")

@@ -15,9 +15,10 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from artificien_infra.core import iam_lint
@@ -33,6 +34,17 @@ class StepResult:
     ok: bool
     detail: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    seconds: float | None = None  # wall time, for the table: where a slow gate spends it
+
+
+def timed(step: Callable[[], StepResult | list[StepResult]]) -> list[StepResult]:
+    """Run one gate and give each result it returns the gate's wall time, unless it timed
+    itself (module tests time each module in its own process)."""
+    started = time.monotonic()
+    outcome = step()
+    elapsed = time.monotonic() - started
+    results = outcome if isinstance(outcome, list) else [outcome]
+    return [r if r.seconds is not None else replace(r, seconds=elapsed) for r in results]
 
 
 def modules_with_tests(ctx: Context) -> list[Path]:
@@ -59,6 +71,10 @@ def check_validate(ctx: Context) -> StepResult:
 
 
 def _module_test(ctx: Context, module: Path) -> StepResult:
+    return timed(lambda: _run_module_test(ctx, module))[0]
+
+
+def _run_module_test(ctx: Context, module: Path) -> StepResult:
     tf = _tf(ctx, module, f"modules/{module.name}")
     # modules are not root configurations: their lock files are git-ignored
     tf.init(backend_config=None)
@@ -259,22 +275,16 @@ def check_checkov(
     # One run per directory: with several -d in one run, checkov's summaries are not reliably
     # per directory, and the counts in the report would be wrong.
     results = [
-        run_checkov(ctx, ["-d", directory], directory, run, output_files)
-        for directory in ("terraform", "modules")
+        *timed(lambda: run_checkov(ctx, ["-d", "terraform"], "terraform", run, output_files)),
+        *timed(lambda: run_checkov(ctx, ["-d", "modules"], "modules", run, output_files)),
     ]
     if plan_json is not None and not plan_json.is_file():
         # asked for, but there is nothing to scan: that is a failure, not a pass
         results.append(StepResult("checkov plan", False, f"no plan JSON at {plan_json}"))
     elif plan_json is not None:
-        results.append(
-            run_checkov(
-                ctx,
-                ["-f", str(plan_json), "--repo-root-for-plan-enrichment", "."],
-                "plan",
-                run,
-                output_files,
-                resolve_skips=True,
-            )
+        plan_args = ["-f", str(plan_json), "--repo-root-for-plan-enrichment", "."]
+        results += timed(
+            lambda: run_checkov(ctx, plan_args, "plan", run, output_files, resolve_skips=True)
         )
     return results
 

@@ -177,3 +177,15 @@ def test_plan_scan_honours_inline_skips_resolved_by_address(with_checkov):
     assert plan.counts["skipped"] == 1
     assert "module.other.aws_lb_listener.http" in plan.detail
     assert "module.nodes" not in plan.detail
+
+
+def test_each_gate_reports_its_own_wall_time(monkeypatch):
+    clock = iter([10.0, 12.5, 20.0, 20.25])
+    monkeypatch.setattr(checks.time, "monotonic", lambda: next(clock))
+    slow = checks.timed(lambda: checks.StepResult("fmt", True))
+    both = checks.timed(
+        lambda: [checks.StepResult("a", True), checks.StepResult("b", True, seconds=7.0)]
+    )
+    assert [r.seconds for r in slow] == [2.5]
+    # a result that timed itself (a module's tests, in its own process) keeps its own figure
+    assert [(r.name, r.seconds) for r in both] == [("a", 0.25), ("b", 7.0)]
