@@ -125,7 +125,11 @@ def plan(
     *,
     component: str | None = None,
     destroy: bool = False,
+    refresh: bool = True,
 ) -> PlanOutcome:
+    """Plan ``env`` (or one component) into its saved plan. ``refresh=False`` is for a caller that
+    has just applied this state itself and changed nothing since (the rehearsal): it skips reading
+    every resource back again."""
     validate_env(env)
     targets: list[str] = []
     if component:
@@ -141,7 +145,7 @@ def plan(
     meta = ctx.paths.plan_meta(env, destroy=destroy)
     for stale in (plan_file, plan_json, meta):
         stale.unlink(missing_ok=True)
-    has_changes = tf.plan(plan_file, var_files, targets=targets, destroy=destroy)
+    has_changes = tf.plan(plan_file, var_files, targets=targets, destroy=destroy, refresh=refresh)
     os.chmod(plan_file, 0o600)  # a saved plan can hold sensitive values
     document = redact_plan(tf.show_json(plan_file))
     write_json_atomic(plan_json, document, mode=0o600)

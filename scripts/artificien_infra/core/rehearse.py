@@ -187,13 +187,15 @@ def rehearse(
             # lifted in this copy only, as an operator would before tearing an env down
             lifted = {**run.extra_variables, "deletion_protection": False}
             run = replace(run, extra_variables=lifted)
-            deploy.plan(run, env)
+            # the re-plan has just read every resource back: plan from the state as it is
+            deploy.plan(run, env, refresh=False)
             deploy.apply(run, env, confirm=lambda _: True)
         logs_bucket = deploy.read_outputs(env, run)["logs_bucket_name"]
         local.client("s3", url).put_object(
             Bucket=logs_bucket, Key=STAND_IN_LOG_KEY, Body=b"stand-in"
         )
-        destroy = deploy.plan(run, env, destroy=True)
+        # the state is the one this rehearsal has just applied: no need to read it all back again
+        destroy = deploy.plan(run, env, destroy=True, refresh=False)
         result.destroyed = destroy.summary.totals["destroy"]
         deploy.apply(run, env, destroy=True, confirm=lambda _: True)
         result.leftovers = leftovers(run, env, local.client("s3", url))

@@ -181,9 +181,11 @@ class Terraform:
         targets: Sequence[str] = (),
         destroy: bool = False,
         refresh_only: bool = False,
+        refresh: bool = True,
         quiet: bool = False,
     ) -> bool:
-        """Write a saved plan; returns True when it holds changes (exit 2 of -detailed-exitcode)."""
+        """Write a saved plan; returns True when it holds changes (exit 2 of -detailed-exitcode).
+        ``refresh=False`` plans from the state as it is, without reading every resource back."""
         args = ["-input=false", "-detailed-exitcode", f"-out={out}"]
         args += [f"-var-file={f}" for f in var_files]
         args += [f"-target={t}" for t in targets]
@@ -191,6 +193,8 @@ class Terraform:
             args.append("-destroy")
         if refresh_only:
             args.append("-refresh-only")
+        if not refresh:
+            args.append("-refresh=false")
         result = self.run("plan", *args, ok=(0, 2), stream=not quiet)
         return result.returncode == 2
 

@@ -7,6 +7,7 @@ The rehearsal itself (a real apply of prod's configuration to an emulator) runs 
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import boto3
 import pytest
@@ -170,3 +171,38 @@ def test_a_failed_rehearsal_keeps_the_emulators_log(ctx, monkeypatch):
     assert kept.read_text() == "POST /2015-03-31/functions 409\n"
     assert stopped == [private]
     assert not private.paths.local_dir.exists()
+
+
+def test_only_the_plans_after_its_own_applies_skip_the_refresh(ctx, monkeypatch):
+    """The first plan and the re-plan read every resource back (the re-plan is the check that a
+    clean apply leaves nothing to change); the lift and destroy plans come straight after the
+    rehearsal's own applies and plan from that state."""
+    plans: list[tuple[bool, bool, bool]] = []  # (destroy, refresh, deletion protection lifted)
+
+    def plan(run, env, *, destroy=False, refresh=True):
+        lifted = run.extra_variables.get("deletion_protection") is False
+        plans.append((destroy, refresh, lifted))
+        totals = {"add": 0 if destroy else 235, "destroy": 235 if destroy else 0}
+        return SimpleNamespace(has_changes=len(plans) != 2, summary=SimpleNamespace(totals=totals))
+
+    monkeypatch.setattr(rehearse, "load_target", lambda paths, env: _target())
+    monkeypatch.setattr(rehearse, "seed_stand_ins", lambda target, client: [])
+    monkeypatch.setattr(rehearse.local, "up", lambda c: ("http://127.0.0.1:9", True))
+    monkeypatch.setattr(rehearse.local, "stop_all", lambda c: None)
+    monkeypatch.setattr(
+        rehearse.local, "client", lambda service, url: SimpleNamespace(put_object=dict)
+    )
+    monkeypatch.setattr(rehearse.deploy, "plan", plan)
+    monkeypatch.setattr(rehearse.deploy, "apply", lambda run, env, **kw: None)
+    monkeypatch.setattr(rehearse.deploy, "read_outputs", lambda env, run: {"logs_bucket_name": "l"})
+    monkeypatch.setattr(rehearse, "leftovers", lambda run, env, s3: [])
+
+    result = rehearse.rehearse(ctx, "prod")
+
+    assert plans == [
+        (False, True, False),  # the first plan
+        (False, True, False),  # the re-plan
+        (False, False, True),  # deletion protection lifted
+        (True, False, True),  # the destroy
+    ]
+    assert result.summary == "rehearsal of prod: applied 235, re-plan clean, destroyed"
