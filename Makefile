@@ -90,14 +90,14 @@ test-integration: $(STAMP) ## terraform apply against a private emulator, then d
 test-static: setup ## the static gates: fmt, validate, docs, terraform test, checkov, IAM lint
 	$(CLI) check --reports
 
-# The static gates and the unit tests run side by side (--output-sync keeps each part's output
-# together); the integration suite and the rehearsal run after them, each alone: an apply against
-# the emulator is many concurrent provider calls, and starving the emulator of CPU made them time
-# out and retry.
-test: setup lint ## every check: lint, static gates and unit tests side by side, then integration, then the rehearsal of prod
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-static test-unit
-	@$(MAKE) --no-print-directory test-integration
-	@$(MAKE) --no-print-directory test-rehearse
+# The four parts run side by side (--output-sync prints each part's output whole, as it ends).
+# The integration suite and the rehearsal are mostly the provider's waiters sleeping against their
+# own private emulators, so they overlap with the CPU-bound static gates and unit tests.
+TEST_PARTS := test-static test-unit test-integration test-rehearse
+test: ## every check: lint, then the static gates, unit tests, integration suite and rehearsal of prod side by side
+	@$(MAKE) --no-print-directory -j2 --output-sync=target setup
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory -j$(words $(TEST_PARTS)) --output-sync=target $(TEST_PARTS)
 
 test-rehearse: $(STAMP) ## the rehearsal of prod (part of make test)
 	$(CLI) rehearse --env prod
