@@ -32,6 +32,10 @@ class TerraformError(UserError):
         tail = "\n".join(detail.splitlines()[-30:])
         super().__init__(f"terraform {command} failed (exit {result.returncode})\n{tail}".rstrip())
         self.result = result
+        self.command = command
+
+    def __reduce__(self):  # picklable: module tests raise it in worker processes
+        return (type(self), (self.command, self.result))
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,13 @@ garbage-collector setting every Terraform run of the wrapper gets."""
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from artificien_infra.core import checks
 from artificien_infra.core.config import ConfigError
-from artificien_infra.core.terraform import GO_GC_PERCENT, Terraform
+from artificien_infra.core.terraform import GO_GC_PERCENT, Terraform, TerraformError, TfResult
 
 
 def test_one_worker_per_core_capped_by_the_module_count(monkeypatch):
@@ -84,3 +86,17 @@ def test_the_modules_with_most_run_blocks_start_first(tmp_path):
 
     small, split, big, tie = module("a", 1), module("b", 2, 2), module("c", 3), module("d", 3)
     assert checks.longest_first([small, split, big, tie]) == [split, big, tie, small]
+
+
+def test_a_module_whose_init_fails_is_a_failed_gate_with_terraforms_words(ctx, runner):
+    _module_with_tests(ctx)
+    runner.fail["init"] = TfResult(1, "", "Error: Failed to query available provider packages")
+    [result] = checks.check_tests(ctx)
+    assert (result.name, result.ok) == ("test dynamodb", False)
+    assert "Failed to query available provider packages" in result.detail
+
+
+def test_a_terraform_error_survives_the_trip_from_a_worker_process():
+    error = TerraformError("init", TfResult(1, "", "Error: boom"))
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes, just written
+    assert (str(copy), copy.command, copy.result) == (str(error), "init", error.result)
