@@ -2,6 +2,14 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
+# The web ACL is off in this file's runs unless a run turns it on: none of their assertions reads
+# it, and a mocked apply of its deeply nested schema costs about 9 s of CPU a run (2 applies of this
+# module: 28.4 s with it, 10.3 s without). Its rules are tested in waf.tftest.hcl, with the module's
+# default (on); waf_guards_the_load_balancer below turns it on to check the association.
+variables {
+  waf_enabled = false
+}
+
 # The listener and load balancer assertions moved to modules/public_alb with those resources (same
 # names, this module's inputs); here: what this module asks of the shared load balancer.
 run "https_listener_and_redirect_with_certificate" {
@@ -367,6 +375,10 @@ run "rejects_a_node_manager_that_is_not_a_function" {
 
 run "waf_guards_the_load_balancer" {
   command = apply
+
+  variables {
+    waf_enabled = true
+  }
 
   assert {
     condition     = aws_wafv2_web_acl_association.this[0].resource_arn == module.public_alb.load_balancer_arn && aws_wafv2_web_acl.this[0].scope == "REGIONAL"
