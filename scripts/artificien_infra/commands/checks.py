@@ -18,7 +18,12 @@ def commands() -> None:
 
 
 @commands.command()
-@click.option("--only", type=click.Choice(checks.STEPS), multiple=True, help="Run only these.")
+@click.option(
+    "--only",
+    type=click.Choice(checks.STEPS + checks.EXTRA_STEPS),
+    multiple=True,
+    help="Run only these (checkov-plan: only the plan scan of --plan-env).",
+)
 @click.option("--module", "module", help="With --only test: one module's terraform tests.")
 @click.option(
     "--plan-env",
@@ -46,6 +51,13 @@ def check(only: tuple[str, ...], module: str | None, plan_env: str | None, repor
         plan_json = ctx.paths.plan_json(plan_env) if plan_env else None
         formats = ("json", "sarif", "junitxml") if reports else ()
         results += checks.check_checkov(ctx, plan_json=plan_json, output_files=formats)
+    if "checkov-plan" in steps:
+        if plan_env is None:
+            raise click.UsageError("--only checkov-plan scans a plan: give --plan-env")
+        formats = ("json", "sarif", "junitxml") if reports else ()
+        results += checks.check_checkov(
+            ctx, plan_json=ctx.paths.plan_json(plan_env), output_files=formats, directories=False
+        )
     if "iam" in steps:
         results += checks.timed(lambda: checks.check_iam(ctx, plan_env))
     table = Table(title="Checks", title_justify="left")

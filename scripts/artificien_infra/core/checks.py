@@ -28,6 +28,9 @@ from artificien_infra.core.terraform import Terraform
 from artificien_infra.errors import UserError
 
 STEPS = ("fmt", "validate", "docs", "test", "checkov", "iam", "actionlint")
+# Selectable with --only, never run by default: checkov over a plan JSON alone, without the two
+# directory scans that the default run (and `checkov` with --plan-env) does first.
+EXTRA_STEPS = ("checkov-plan",)
 
 
 @dataclass
@@ -308,13 +311,18 @@ def check_checkov(
     run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
     plan_json: Path | None = None,
     output_files: tuple[str, ...] = (),
+    directories: bool = True,
 ) -> list[StepResult]:
+    """checkov over terraform/ and modules/ (unless ``directories`` is False), then over
+    ``plan_json`` when given."""
     # One run per directory: with several -d in one run, checkov's summaries are not reliably
     # per directory, and the counts in the report would be wrong.
-    results = [
-        *timed(lambda: run_checkov(ctx, ["-d", "terraform"], "terraform", run, output_files)),
-        *timed(lambda: run_checkov(ctx, ["-d", "modules"], "modules", run, output_files)),
-    ]
+    results = []
+    if directories:
+        results += [
+            *timed(lambda: run_checkov(ctx, ["-d", "terraform"], "terraform", run, output_files)),
+            *timed(lambda: run_checkov(ctx, ["-d", "modules"], "modules", run, output_files)),
+        ]
     if plan_json is not None and not plan_json.is_file():
         # asked for, but there is nothing to scan: that is a failure, not a pass
         results.append(StepResult("checkov plan", False, f"no plan JSON at {plan_json}"))

@@ -3,7 +3,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from artificien_infra.cli import main
 from artificien_infra.core import checks
 from artificien_infra.core.config import ConfigError, Settings
 from artificien_infra.core.summary import classify, markdown, summarize
@@ -189,3 +191,44 @@ def test_each_gate_reports_its_own_wall_time(monkeypatch):
     assert [r.seconds for r in slow] == [2.5]
     # a result that timed itself (a module's tests, in its own process) keeps its own figure
     assert [(r.name, r.seconds) for r in both] == [("a", 0.25), ("b", 7.0)]
+
+
+def test_the_plan_scan_alone_skips_the_directory_scans(with_checkov, tmp_path):
+    calls = []
+
+    def run(cmd, **kwargs):
+        calls.append(cmd)
+        return subprocess.CompletedProcess(cmd, 0, json.dumps(_report(4, 0)), "")
+
+    plan = tmp_path / "local.tfplan.json"
+    plan.write_text("{}")
+    [result] = checks.check_checkov(with_checkov, run=run, plan_json=plan, directories=False)
+    assert result.name == "checkov plan"
+    assert [c[c.index("-f") + 1] for c in calls] == [str(plan)]
+
+
+def test_reports_go_to_one_folder_per_scan_in_every_format(with_checkov):
+    calls = []
+
+    def run(cmd, **kwargs):
+        calls.append(cmd)
+        folder = Path(cmd[cmd.index("--output-file-path") + 1])
+        folder.mkdir(parents=True)
+        (folder / "results_json.json").write_text(json.dumps(_report(3, 0)))
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    formats = ("json", "sarif", "junitxml")
+    checks.check_checkov(with_checkov, run=run, output_files=formats)
+    reports = with_checkov.paths.reports
+    assert [Path(c[c.index("--output-file-path") + 1]) for c in calls] == [
+        reports / "checkov-terraform",
+        reports / "checkov-modules",
+    ]
+    for cmd in calls:
+        assert [cmd[i + 1] for i, arg in enumerate(cmd) if arg == "--output"] == list(formats)
+
+
+def test_the_plan_scan_alone_needs_a_plan(ctx):
+    result = CliRunner().invoke(main, ["check", "--only", "checkov-plan"], obj=ctx)
+    assert result.exit_code == 2
+    assert "give --plan-env" in result.output
