@@ -24,8 +24,8 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[1m%-17s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "  variables: ENV=local|dev|staging|prod (default local)  COMPONENT=<module> (plan/apply one component)"
 
-# uv installs both virtualenvs: the same releases pip resolves, in a fraction of the time (from a
-# fresh clone: the project's 58 s -> 9 s of the setup, checkov's alike). pip installs uv itself.
+# uv installs both virtualenvs: the same releases pip resolves, in less time (fresh clone, both
+# side by side: 58 s with pip -> 35 s, 17 s of it compiling bytecode). pip installs uv itself.
 # --compile-bytecode does what pip does at install: without it every Python process compiles the
 # packages it imports (again each time where PYTHONDONTWRITEBYTECODE is set, as on CI machines).
 $(UV):
