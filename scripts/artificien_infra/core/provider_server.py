@@ -22,6 +22,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from artificien_infra.core.terraform import GO_GC_PERCENT
+
 REATTACH = "TF_REATTACH_PROVIDERS"
 PROVIDER = "registry.terraform.io/hashicorp/aws"
 # how long a starting provider may take to print its address (it starts in about a second)
@@ -53,6 +55,17 @@ def reattach_value(text: str) -> str | None:
     return None
 
 
+def provider_env() -> dict[str, str]:
+    """The shared provider's environment: the Go collector setting every Terraform run gets, and
+    its SDK's per-call logging off (in -debug mode it logs every call at debug level: 83 MB for
+    one make test; 4.8 MB -> 462 bytes for modules/storage). An operator's own settings win."""
+    env = dict(os.environ)
+    env.setdefault("GOGC", GO_GC_PERCENT)
+    for name in ("TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"):
+        env.setdefault(name, "off")
+    return env
+
+
 @contextlib.contextmanager
 def shared_provider(binary: Path | None, log: Path) -> Iterator[str | None]:
     """Start ``binary -debug`` and yield its reattach configuration; stop it on the way out.
@@ -66,7 +79,7 @@ def shared_provider(binary: Path | None, log: Path) -> Iterator[str | None]:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
         process = subprocess.Popen(  # noqa: S603 - the provider that terraform init installed
-            [str(binary), "-debug"], stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ)
+            [str(binary), "-debug"], stdout=out, stderr=subprocess.STDOUT, env=provider_env()
         )
     try:
         yield _wait_for_address(process, log)

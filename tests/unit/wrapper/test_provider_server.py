@@ -81,3 +81,14 @@ def test_the_binary_is_the_one_init_installed(tmp_path):
         (folder / f"terraform-provider-aws_v{version}_x5").write_text("")
     # the newest by version, not by text ("5.100.0" < "5.99.0" as strings)
     assert provider_server.provider_binary(tmp_path).name == "terraform-provider-aws_v5.100.0_x5"
+
+
+def test_the_shared_provider_logs_no_call_and_collects_as_terraform_does(monkeypatch):
+    for name in ("GOGC", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"):
+        monkeypatch.delenv(name, raising=False)
+    env = provider_server.provider_env()
+    assert env["GOGC"] == provider_server.GO_GC_PERCENT
+    assert {env[n] for n in ("TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK")} == {"off"}
+    # an operator debugging the provider keeps their own level
+    monkeypatch.setenv("TF_LOG_SDK_PROTO", "trace")
+    assert provider_server.provider_env()["TF_LOG_SDK_PROTO"] == "trace"
