@@ -34,8 +34,11 @@ def commands() -> None:
 def check(only: tuple[str, ...], module: str | None, plan_env: str | None, reports: bool) -> None:
     """fmt -check, validate, terraform test (every module with tests), checkov, IAM lint,
     actionlint (the GitHub workflows)."""
-    ctx = context()
     steps = only or checks.STEPS
+    if "checkov-plan" in steps and plan_env is None:
+        raise click.UsageError("--only checkov-plan scans a plan: give --plan-env")
+    ctx = context()
+    formats = ("json", "sarif", "junitxml") if reports else ()
     results: list[checks.StepResult] = []
     if "fmt" in steps:
         results += checks.timed(lambda: checks.check_fmt(ctx))
@@ -49,12 +52,8 @@ def check(only: tuple[str, ...], module: str | None, plan_env: str | None, repor
         results += checks.timed(lambda: checks.check_actionlint(ctx))
     if "checkov" in steps:
         plan_json = ctx.paths.plan_json(plan_env) if plan_env else None
-        formats = ("json", "sarif", "junitxml") if reports else ()
         results += checks.check_checkov(ctx, plan_json=plan_json, output_files=formats)
-    if "checkov-plan" in steps:
-        if plan_env is None:
-            raise click.UsageError("--only checkov-plan scans a plan: give --plan-env")
-        formats = ("json", "sarif", "junitxml") if reports else ()
+    elif "checkov-plan" in steps:  # with checkov, the plan is scanned there already
         results += checks.check_checkov(
             ctx, plan_json=ctx.paths.plan_json(plan_env), output_files=formats, directories=False
         )

@@ -8,7 +8,6 @@ check (no workflow to lint) is a failure, never a pass.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import multiprocessing
 import os
@@ -17,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -75,17 +74,17 @@ def check_validate(ctx: Context) -> StepResult:
     return StepResult("validate", result.returncode == 0, (result.stdout + result.stderr).strip())
 
 
-def _module_test(ctx: Context, module: Path) -> StepResult:
+def _module_test(ctx: Context, module: Path, env: Mapping[str, str]) -> StepResult:
     try:
-        return timed(lambda: _run_module_test(ctx, module))[0]
+        return timed(lambda: _run_module_test(ctx, module, env))[0]
     except UserError as error:
         # a failed init is this module's failure, with Terraform's words (it runs in a worker
         # process, and the error itself would reach the parent only as a pickling traceback)
         return StepResult(f"test {module.name}", False, str(error))
 
 
-def _run_module_test(ctx: Context, module: Path) -> StepResult:
-    tf = _tf(ctx, module, f"modules/{module.name}")
+def _run_module_test(ctx: Context, module: Path, env: Mapping[str, str]) -> StepResult:
+    tf = _tf(ctx, module, f"modules/{module.name}", env)
     # modules are not root configurations: their lock files are git-ignored
     tf.init(backend_config=None)
     result = tf.test()
@@ -116,43 +115,23 @@ def check_tests(ctx: Context, only: str | None = None) -> list[StepResult]:
     workers = _test_workers(len(modules))
     if ctx.runner is not None:
         # A fake runner records calls in this process.
-        return [_module_test(ctx, module) for module in modules]
+        return [_module_test(ctx, module, {}) for module in modules]
     # One provider process serves every module's tests (see provider_server.py): the first
     # module's init installs it.
     first = longest_first(modules)[0]
     _tf(ctx, first, f"modules/{first.name}").init(backend_config=None)
     binary = provider_server.provider_binary(ctx.paths.tf_data(f"check/modules/{first.name}"))
     log = ctx.paths.tf_data("check") / "shared-provider.log"
-    with (
-        provider_server.shared_provider(binary, log) as reattach,
-        _environ_set(provider_server.REATTACH, reattach),
-    ):
+    with provider_server.shared_provider(binary, log) as reattach:
+        env = {provider_server.REATTACH: reattach} if reattach else {}
         if workers == 1:
-            return [_module_test(ctx, module) for module in modules]
+            return [_module_test(ctx, module, env) for module in modules]
         # Terraform calls swap the process environment (see terraform.py), so modules run in
-        # processes of their own rather than threads; results come back in module order. The
-        # workers are spawned with this process's environment, the reattach address included.
+        # processes of their own rather than threads; results come back in module order.
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-            futures = {m: pool.submit(_module_test, ctx, m) for m in longest_first(modules)}
+            futures = {m: pool.submit(_module_test, ctx, m, env) for m in longest_first(modules)}
             return [futures[module].result() for module in modules]
-
-
-@contextlib.contextmanager
-def _environ_set(name: str, value: str | None) -> Iterator[None]:
-    """``name=value`` in this process's environment for the block (nothing when value is None)."""
-    if value is None:
-        yield
-        return
-    saved = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = saved
 
 
 def _run_blocks(module: Path) -> int:
@@ -433,5 +412,6 @@ def check_actionlint(
     return StepResult("actionlint", False, detail, counts)
 
 
-def _tf(ctx: Context, cwd: Path, name: str) -> Terraform:
-    return Terraform(ctx=ctx, cwd=cwd, data_dir=ctx.paths.tf_data(f"check/{name}"))
+def _tf(ctx: Context, cwd: Path, name: str, env: Mapping[str, str] | None = None) -> Terraform:
+    data_dir = ctx.paths.tf_data(f"check/{name}")
+    return Terraform(ctx=ctx, cwd=cwd, data_dir=data_dir, extra_env=dict(env or {}))

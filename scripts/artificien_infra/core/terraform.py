@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -127,6 +127,7 @@ class Terraform:
     data_dir: Path
     env_name: str | None = None
     endpoint_url: str | None = None
+    extra_env: Mapping[str, str] = field(default_factory=dict)  # e.g. a reattached provider
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -139,6 +140,7 @@ class Terraform:
             }
         )
         env.setdefault("GOGC", GO_GC_PERCENT)
+        env.update(self.extra_env)
         rc = cli_config_text(self.ctx.settings.provider_mirror)
         if rc is not None:
             path = self.ctx.paths.build / "terraformrc"
@@ -192,12 +194,12 @@ class Terraform:
         config (provider mirror), the lock file and every Terraform file of the configuration
         and of the modules it can call."""
         digest = hashlib.sha256()
-        for part in (*args, self.environment().get("TF_CLI_CONFIG_FILE", "")):
+        rc = self.environment().get("TF_CLI_CONFIG_FILE", "")
+        for part in (*args, rc):
             digest.update(part.encode() + b"\0")
         files = [self.cwd / ".terraform.lock.hcl"]
         if backend_config is not None:
             files.append(backend_config)
-        rc = self.environment().get("TF_CLI_CONFIG_FILE")
         if rc:
             files.append(Path(rc))
         for root in dict.fromkeys((self.cwd, self.ctx.paths.modules)):

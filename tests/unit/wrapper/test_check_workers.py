@@ -100,3 +100,13 @@ def test_a_terraform_error_survives_the_trip_from_a_worker_process():
     error = TerraformError("init", TfResult(1, "", "Error: boom"))
     copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes, just written
     assert (str(copy), copy.command, copy.result) == (str(error), "init", error.result)
+
+
+def test_a_runs_own_variables_reach_its_terraform_process_only(ctx, monkeypatch):
+    monkeypatch.delenv("TF_REATTACH_PROVIDERS", raising=False)
+    address = {"TF_REATTACH_PROVIDERS": '{"registry.terraform.io/hashicorp/aws":{}}'}
+    tf = Terraform(
+        ctx=ctx, cwd=ctx.paths.terraform, data_dir=ctx.paths.tf_data("x"), extra_env=address
+    )
+    assert tf.environment()["TF_REATTACH_PROVIDERS"] == address["TF_REATTACH_PROVIDERS"]
+    assert "TF_REATTACH_PROVIDERS" not in checks.os.environ
