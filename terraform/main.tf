@@ -465,6 +465,19 @@ module "orchestration" {
   tags                = local.tags
 }
 
+# The web ACL in front of the orchestration node's load balancer (its own module: see its README).
+module "orchestration_waf" {
+  source = "../modules/orchestration_waf"
+
+  name               = local.name
+  account_id         = data.aws_caller_identity.current.account_id
+  region             = var.aws_region
+  kms_key_arn        = module.kms.key_arn
+  load_balancer_arn  = module.orchestration.load_balancer_arn
+  log_retention_days = var.log_retention_days
+  tags               = local.tags
+}
+
 module "jupyterhub" {
   source = "../modules/jupyterhub"
   count  = var.jupyterhub_enabled ? 1 : 0

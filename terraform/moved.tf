@@ -1,5 +1,6 @@
-# Addresses that changed when the database left ecs_cluster for its own module and both public load
-# balancers came to share modules/public_alb. State written before that moves here without
+# Addresses that changed when the database left ecs_cluster for its own module, both public load
+# balancers came to share modules/public_alb, and the orchestration WAF left modules/orchestration
+# for modules/orchestration_waf. State written before that moves here without
 # replacing anything (tests/integration/test_moved_state.py plans from such a state and asserts it).
 # Keep these blocks while any state may predate the move; they cost nothing once applied.
 
@@ -118,4 +119,35 @@ moved {
 moved {
   from = module.pygrid_node.aws_lb_listener.http
   to   = module.pygrid_node.module.public_alb.aws_lb_listener.http
+}
+
+# The orchestration WAF: modules/orchestration (waf.tf) -> modules/orchestration_waf.
+moved {
+  from = module.orchestration.aws_wafv2_regex_pattern_set.upload_paths
+  to   = module.orchestration_waf.aws_wafv2_regex_pattern_set.upload_paths
+}
+
+moved {
+  from = module.orchestration.aws_wafv2_web_acl.this
+  to   = module.orchestration_waf.aws_wafv2_web_acl.this
+}
+
+moved {
+  from = module.orchestration.aws_wafv2_web_acl_association.this
+  to   = module.orchestration_waf.aws_wafv2_web_acl_association.this
+}
+
+moved {
+  from = module.orchestration.aws_cloudwatch_log_group.waf
+  to   = module.orchestration_waf.aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = module.orchestration.aws_cloudwatch_log_resource_policy.waf
+  to   = module.orchestration_waf.aws_cloudwatch_log_resource_policy.this
+}
+
+moved {
+  from = module.orchestration.aws_wafv2_web_acl_logging_configuration.this
+  to   = module.orchestration_waf.aws_wafv2_web_acl_logging_configuration.this
 }

@@ -1,5 +1,5 @@
 # The orchestration node's front door: the shared public load balancer anatomy (modules/public_alb)
-# forwarding to the service's target group. WAF stays here (waf.tf), attached to its ARN.
+# forwarding to the service's target group. Its WAF is modules/orchestration_waf (applied by the root), attached to its ARN.
 
 resource "aws_lb_target_group" "this" {
   # checkov:skip=CKV_AWS_378: TLS ends at the load balancer; the hop to the tasks stays inside the VPC, in private subnets whose security group admits only this load balancer, and the Flask container has no certificate of its own.

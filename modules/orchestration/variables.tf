@@ -354,20 +354,3 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
-
-variable "waf_enabled" {
-  description = "Put an AWS WAF web ACL (managed common, bad-input and IP-reputation rules, per-IP rate limit) in front of the load balancer."
-  type        = bool
-  default     = true
-}
-
-variable "waf_rate_limit" {
-  description = "Requests per 5 minutes one IP may make before WAF blocks it."
-  type        = number
-  default     = 2000
-
-  validation {
-    condition     = var.waf_rate_limit >= 100 && var.waf_rate_limit <= 2000000000
-    error_message = "waf_rate_limit must be between 100 and 2000000000."
-  }
-}

@@ -1,6 +1,6 @@
 """A state written before the layout change plans to moves only: terraform/moved.tf carries every
-address that changed when PyGrid's database left ecs_cluster for pygrid_database and both public
-load balancers came to share modules/public_alb.
+address that changed when PyGrid's database left ecs_cluster for pygrid_database, both public
+load balancers came to share modules/public_alb and the orchestration WAF got a module of its own.
 
 How, without a second apply: the suite's state, with every moved resource put back at its old
 address, is planned with ``-refresh=false`` in a throw-away working copy of terraform/ (local
@@ -67,6 +67,19 @@ OLD_ADDRESSES = {
             "aws_lb.this": "aws_lb.this",
             "aws_lb_listener.https": "aws_lb_listener.https",
             "aws_lb_listener.http": "aws_lb_listener.http",
+        }.items()
+    },
+    **{
+        f"module.orchestration_waf.{new}": f"module.orchestration.{old}"
+        for new, old in {
+            "aws_wafv2_regex_pattern_set.upload_paths": "aws_wafv2_regex_pattern_set.upload_paths",
+            "aws_wafv2_web_acl.this": "aws_wafv2_web_acl.this",
+            "aws_wafv2_web_acl_association.this": "aws_wafv2_web_acl_association.this",
+            "aws_cloudwatch_log_group.this": "aws_cloudwatch_log_group.waf",
+            "aws_cloudwatch_log_resource_policy.this": "aws_cloudwatch_log_resource_policy.waf",
+            "aws_wafv2_web_acl_logging_configuration.this": (
+                "aws_wafv2_web_acl_logging_configuration.this"
+            ),
         }.items()
     },
 }
@@ -242,4 +255,5 @@ def test_a_state_from_the_old_layout_plans_only_moves(deployed, tmp_path):
     assert {
         "module.orchestration.module.public_alb.aws_lb.this",
         "module.pygrid_node.module.public_alb.aws_lb.this",
+        "module.orchestration_waf.aws_wafv2_web_acl.this",
     } <= set(moved.values())

@@ -2,14 +2,6 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
-# The web ACL is off in this file's runs unless a run turns it on: none of their assertions reads
-# it, and a mocked apply of its deeply nested schema costs about 9 s of CPU a run (2 applies of this
-# module: 28.4 s with it, 10.3 s without). Its rules are tested in waf.tftest.hcl, with the module's
-# default (on); waf_guards_the_load_balancer below turns it on to check the association.
-variables {
-  waf_enabled = false
-}
-
 # The listener and load balancer assertions moved to modules/public_alb with those resources (same
 # names, this module's inputs); here: what this module asks of the shared load balancer.
 run "https_listener_and_redirect_with_certificate" {
@@ -371,42 +363,6 @@ run "rejects_a_node_manager_that_is_not_a_function" {
   }
 
   expect_failures = [var.node_manager]
-}
-
-run "waf_guards_the_load_balancer" {
-  command = apply
-
-  variables {
-    waf_enabled = true
-  }
-
-  assert {
-    condition     = aws_wafv2_web_acl_association.this[0].resource_arn == module.public_alb.load_balancer_arn && aws_wafv2_web_acl.this[0].scope == "REGIONAL"
-    error_message = "the web ACL must be attached to the load balancer"
-  }
-
-  assert {
-    condition     = toset([for r in aws_wafv2_web_acl.this[0].rule : r.name]) == toset(["aws-common", "aws-known-bad-inputs", "body-rules-outside-uploads", "aws-ip-reputation", "aws-anonymous-ip", "rate-limit-per-ip"])
-    error_message = "managed and rate-limit rules must be present"
-  }
-
-  assert {
-    condition     = startswith(aws_cloudwatch_log_group.waf[0].name, "aws-waf-logs-") && aws_cloudwatch_log_group.waf[0].kms_key_id == var.kms_key_arn
-    error_message = "WAF logs to an encrypted aws-waf-logs- group"
-  }
-}
-
-run "waf_can_be_turned_off" {
-  command = plan
-
-  variables {
-    waf_enabled = false
-  }
-
-  assert {
-    condition     = length(aws_wafv2_web_acl.this) == 0 && length(aws_wafv2_web_acl_association.this) == 0 && length(aws_cloudwatch_log_group.waf) == 0
-    error_message = "no WAF resources when disabled"
-  }
 }
 
 run "public_image_needs_no_ecr_permissions" {

@@ -1,4 +1,4 @@
-# The AWS provider as both test files of this module see it: ARNs the provider validates, and
+# The AWS provider as this module's tests see it: ARNs the provider validates, and
 # distinct security-group ids.
 mock_resource "aws_cloudwatch_log_group" {
   defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/ecs/artificien-dev/orchestration" }
@@ -17,15 +17,6 @@ mock_resource "aws_lb_target_group" {
 }
 mock_resource "aws_lb_listener" {
   defaults = { arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/artificien-dev-orch/0123456789abcdef/fedcba9876543210" }
-}
-mock_resource "aws_wafv2_web_acl" {
-  defaults = { arn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/artificien-dev-orchestration/00000000-0000-0000-0000-000000000000" }
-}
-mock_resource "aws_wafv2_regex_pattern_set" {
-  defaults = { arn = "arn:aws:wafv2:us-east-1:123456789012:regional/regexpatternset/artificien-dev-orchestration-upload-paths/11111111-1111-1111-1111-111111111111" }
-}
-mock_resource "aws_cloudwatch_log_resource_policy" {
-  defaults = { id = "artificien-dev-orchestration-waf-logs" }
 }
 mock_resource "aws_ecs_task_definition" {
   defaults = { arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/artificien-dev-orchestration:1" }

@@ -1,12 +1,63 @@
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source          = "./tests/mocks"
+  override_during = plan
 }
 
 # The WAF in front of the orchestration load balancer: binary-prone body rules count on the
 # upload routes and block everywhere else; its logs reach their group through a policy of its own.
+# (These runs were modules/orchestration's waf tests and its two WAF runs, with the same asserts.)
+variables {
+  name              = "artificien-dev"
+  account_id        = "123456789012"
+  region            = "us-east-1"
+  kms_key_arn       = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+  load_balancer_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/artificien-dev-orch/0123456789abcdef"
+}
 
-# plan where the assertions read only configuration: a mocked apply of the web ACL costs about 9 s
-# of CPU (see orchestration.tftest.hcl); the runs below compare computed ARNs, so they apply
+run "waf_guards_the_load_balancer" {
+  command = plan
+
+  assert {
+    condition     = aws_wafv2_web_acl_association.this[0].resource_arn == var.load_balancer_arn && aws_wafv2_web_acl.this[0].scope == "REGIONAL"
+    error_message = "the web ACL must be attached to the load balancer"
+  }
+
+  assert {
+    condition     = toset([for r in aws_wafv2_web_acl.this[0].rule : r.name]) == toset(["aws-common", "aws-known-bad-inputs", "body-rules-outside-uploads", "aws-ip-reputation", "aws-anonymous-ip", "rate-limit-per-ip"])
+    error_message = "managed and rate-limit rules must be present"
+  }
+
+  assert {
+    condition     = startswith(aws_cloudwatch_log_group.this[0].name, "aws-waf-logs-") && aws_cloudwatch_log_group.this[0].kms_key_id == var.kms_key_arn
+    error_message = "WAF logs to an encrypted aws-waf-logs- group"
+  }
+}
+
+run "waf_can_be_turned_off" {
+  command = plan
+
+  variables {
+    enabled = false
+  }
+
+  assert {
+    condition     = length(aws_wafv2_web_acl.this) == 0 && length(aws_wafv2_web_acl_association.this) == 0 && length(aws_cloudwatch_log_group.this) == 0
+    error_message = "no WAF resources when disabled"
+  }
+}
+
+run "rejects_a_network_load_balancer" {
+  command = plan
+
+  variables {
+    load_balancer_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/artificien-dev-orch/0123456789abcdef"
+  }
+
+  expect_failures = [var.load_balancer_arn]
+}
+
+# Every run plans: the mocked provider gives its computed values (ARNs) at plan time too
+# (override_during), and a mocked apply of the web ACL's nested schema costs about 9 s of CPU.
 run "body_rules_only_count_inside_the_managed_groups" {
   command = plan
 
@@ -38,7 +89,7 @@ run "body_rules_only_count_inside_the_managed_groups" {
 }
 
 run "what_they_flag_is_blocked_outside_the_upload_paths" {
-  command = apply
+  command = plan
 
   assert {
     condition     = one([for r in aws_wafv2_web_acl.this[0].rule : r if r.name == "body-rules-outside-uploads"]).priority == 25 && length(one([for r in aws_wafv2_web_acl.this[0].rule : r if r.name == "body-rules-outside-uploads"]).action[0].block) == 1
@@ -79,15 +130,15 @@ run "what_they_flag_is_blocked_outside_the_upload_paths" {
 }
 
 run "waf_logs_through_an_explicit_resource_policy" {
-  command = apply
+  command = plan
 
   assert {
-    condition = jsondecode(aws_cloudwatch_log_resource_policy.waf[0].policy_document).Statement == [{
+    condition = jsondecode(aws_cloudwatch_log_resource_policy.this[0].policy_document).Statement == [{
       Sid       = "WafLogDelivery"
       Effect    = "Allow"
       Principal = { Service = "delivery.logs.amazonaws.com" }
       Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      Resource  = ["${aws_cloudwatch_log_group.waf[0].arn}:log-stream:*"]
+      Resource  = ["${aws_cloudwatch_log_group.this[0].arn}:log-stream:*"]
       Condition = {
         StringEquals = { "aws:SourceAccount" = "123456789012" }
         ArnLike      = { "aws:SourceArn" = "arn:aws:logs:us-east-1:123456789012:*" }
@@ -106,11 +157,11 @@ run "no_waf_no_pattern_set_and_no_log_policy" {
   command = plan
 
   variables {
-    waf_enabled = false
+    enabled = false
   }
 
   assert {
-    condition     = length(aws_wafv2_regex_pattern_set.upload_paths) == 0 && length(aws_cloudwatch_log_resource_policy.waf) == 0
+    condition     = length(aws_wafv2_regex_pattern_set.upload_paths) == 0 && length(aws_cloudwatch_log_resource_policy.this) == 0
     error_message = "without the WAF there is nothing to log or to except"
   }
 }

@@ -1,10 +1,14 @@
-# AWS managed protections in front of the public load balancer.
+# AWS managed protections in front of the orchestration node's public load balancer.
 #
 # The managed groups' body-inspection rules match byte patterns (script tags, "../", URLs with an
 # IPv4 host, Java serialization, "${jndi:"...) that model data and training results carry by chance,
 # and WAF sees only the first 8 KB of a body on a load balancer. So inside the groups they only
 # count (and label the request); rule body-rules-outside-uploads then blocks what they labelled on
 # every path except the orchestration node's upload routes, where they stay counted and logged.
+#
+# A module of its own, next to modules/orchestration in the root: the web ACL's schema is the
+# largest the platform uses, and Terraform reads it in every run block of a module test that holds
+# it (orchestration's 20 runs took 41 s of Terraform's CPU with it in the module, 5 s without).
 locals {
   # The routes through which clients push payloads (artificien_orchestration_node
   # src/pygrid_orchestration.py): /create (a data scientist's model: features, labels),
@@ -27,12 +31,13 @@ locals {
   }
   waf_body_labels = concat(values(local.waf_common_body_rules), values(local.waf_known_bad_inputs_body_rules))
 
+  partition    = split(":", var.kms_key_arn)[1]
   waf_logs_arn = "arn:${local.partition}:logs:${var.region}:${var.account_id}"
 }
 
 # Exact paths: anything else (a trailing segment, another route) keeps the blocking body rules.
 resource "aws_wafv2_regex_pattern_set" "upload_paths" {
-  count = var.waf_enabled ? 1 : 0
+  count = var.enabled ? 1 : 0
 
   name        = "${var.name}-orchestration-upload-paths"
   description = "Orchestration node routes that receive model data and training results"
@@ -50,7 +55,7 @@ resource "aws_wafv2_regex_pattern_set" "upload_paths" {
 }
 
 resource "aws_wafv2_web_acl" "this" {
-  count = var.waf_enabled ? 1 : 0
+  count = var.enabled ? 1 : 0
 
   name        = "${var.name}-orchestration"
   description = "Orchestration node load balancer"
@@ -247,7 +252,7 @@ resource "aws_wafv2_web_acl" "this" {
 
     statement {
       rate_based_statement {
-        limit              = var.waf_rate_limit
+        limit              = var.rate_limit
         aggregate_key_type = "IP"
       }
     }
@@ -269,65 +274,8 @@ resource "aws_wafv2_web_acl" "this" {
 }
 
 resource "aws_wafv2_web_acl_association" "this" {
-  count = var.waf_enabled ? 1 : 0
+  count = var.enabled ? 1 : 0
 
-  resource_arn = module.public_alb.load_balancer_arn
+  resource_arn = var.load_balancer_arn
   web_acl_arn  = aws_wafv2_web_acl.this[0].arn
-}
-
-# WAF requires the aws-waf-logs- prefix on its log groups.
-resource "aws_cloudwatch_log_group" "waf" {
-  count = var.waf_enabled ? 1 : 0
-
-  name              = "aws-waf-logs-${var.name}-orchestration"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
-
-  tags = var.tags
-}
-
-# Log delivery writes the WAF logs; without a policy of our own, enabling logging makes WAF add
-# its statement to a shared account-wide policy (AWSWAF-LOGS), which no plan shows and a destroy
-# leaves behind. This one names only this group, for deliveries from this account and region.
-resource "aws_cloudwatch_log_resource_policy" "waf" {
-  count = var.waf_enabled ? 1 : 0
-
-  policy_name = "${var.name}-orchestration-waf-logs"
-  policy_document = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "WafLogDelivery"
-      Effect    = "Allow"
-      Principal = { Service = "delivery.logs.amazonaws.com" }
-      Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      Resource  = ["${aws_cloudwatch_log_group.waf[0].arn}:log-stream:*"]
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = var.account_id }
-        ArnLike      = { "aws:SourceArn" = "${local.waf_logs_arn}:*" }
-      }
-    }]
-  })
-}
-
-resource "aws_wafv2_web_acl_logging_configuration" "this" {
-  count = var.waf_enabled ? 1 : 0
-
-  resource_arn            = aws_wafv2_web_acl.this[0].arn
-  log_destination_configs = [aws_cloudwatch_log_group.waf[0].arn]
-
-  # Never log the bearer tokens and API keys clients send (the iOS library and /info send the
-  # app's key in an api_key header).
-  redacted_fields {
-    single_header {
-      name = "authorization"
-    }
-  }
-
-  redacted_fields {
-    single_header {
-      name = "api_key"
-    }
-  }
-
-  depends_on = [aws_cloudwatch_log_resource_policy.waf]
 }
