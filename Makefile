@@ -90,28 +90,28 @@ lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff format --check .
 
 test-unit: $(STAMP) ## pytest unit tests only
-	$(BATCH) $(BIN)/pytest tests/unit -q
+	$(TEST_NICE) $(BIN)/pytest tests/unit -q
 
 test-integration: $(STAMP) ## terraform apply against a private emulator, then destroy
 	$(BIN)/pytest tests/integration -q
 
 test-static: setup ## the static gates: fmt, validate, docs, terraform test, checkov, IAM lint
-	$(BATCH) $(CLI) check --reports
+	$(TEST_NICE) $(CLI) check --reports
 
 # The four parts run side by side (--output-sync prints each part's output whole, as it ends).
 # The integration suite and the rehearsal are the long chains: each applies and destroys the
 # platform on its own private emulator, mostly the provider's waiters sleeping between bursts of
 # Terraform's CPU. The static gates and the unit tests are shorter and only need CPU, so make test
-# runs them niced (BATCH): they fill the waits instead of slowing the chains. A retried call to an
+# runs them niced (TEST_NICE): they fill the waits instead of slowing the chains. A retried call to an
 # emulator is answered as its first attempt was (local/patches/retried_calls.py), which starved
 # runs need: side by side, a provider once retried a Route 53 change the emulator had made.
-BATCH ?=
+TEST_NICE ?=
 TEST_PARTS := test-integration test-rehearse test-static test-unit
 test: ## every check: lint, then the integration suite, rehearsal of prod, static gates and unit tests side by side
 	@$(MAKE) --no-print-directory -j2 --output-sync=target setup
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory -j$(words $(TEST_PARTS)) --output-sync=target \
-	  BATCH='nice -n 10' $(TEST_PARTS)
+	  TEST_NICE='nice -n 10' $(TEST_PARTS)
 
 test-rehearse: $(STAMP) ## the rehearsal of prod (part of make test)
 	$(CLI) rehearse --env prod

@@ -69,8 +69,8 @@ resource "aws_vpc_security_group_egress_rule" "to_targets" {
 resource "aws_lb" "this" {
   # checkov:skip=CKV_AWS_150: deletion protection follows var.deletion_protection, which the root sets in prod; dev, staging and local must stay destroyable by `make destroy`
   # checkov:skip=CKV2_AWS_20: with a certificate (every real environment) port 80 either redirects to HTTPS (aws_lb_listener.http_redirect) or, with http_redirect_enabled = false, is not open at all; only the local emulator, which cannot issue certificates, serves plain HTTP.
-  # checkov:skip=CKV2_AWS_76: the web ACL is the caller's (see CKV2_AWS_28): orchestration's runs AWSManagedRulesKnownBadInputsRuleSet, the managed group that carries the Log4j (Log4JRCE) rules; this module attaches none itself.
-  # checkov:skip=CKV2_AWS_28: WAF is the caller's: modules/orchestration associates its web ACL with output load_balancer_arn; the PyGrid nodes have none (model and gradient uploads would trip the managed rules' body inspection, see modules/pygrid_node).
+  # checkov:skip=CKV2_AWS_76: the web ACL is the caller's (see CKV2_AWS_28): the orchestration one (modules/orchestration_waf) runs AWSManagedRulesKnownBadInputsRuleSet, the managed group that carries the Log4j (Log4JRCE) rules; this module attaches none itself.
+  # checkov:skip=CKV2_AWS_28: WAF is the caller's: modules/orchestration_waf associates the orchestration web ACL with output load_balancer_arn; the PyGrid nodes have none (model and gradient uploads would trip the managed rules' body inspection, see modules/pygrid_node).
   name                       = var.name
   load_balancer_type         = "application"
   internal                   = false

@@ -185,3 +185,12 @@ def test_task_definition_holds_names_not_secrets(deployed, outputs):
     # AND no plain variable looks like a secret; image is pinned
     assert not [name for name in environment if "PASSWORD" in name or "SECRET" in name]
     assert not container["image"].endswith(":latest")
+
+
+def test_the_orchestration_load_balancer_is_behind_its_web_acl(deployed, outputs):
+    # GIVEN the orchestration load balancer (the web ACL is modules/orchestration_waf, in the root)
+    lb_arn = outputs["orchestration_load_balancer_arn"]
+    # THEN the platform's one web ACL guards it, with the managed and rate-limit rules
+    acl = deployed.client("wafv2").get_web_acl_for_resource(ResourceArn=lb_arn)["WebACL"]
+    assert acl["Name"] == "artificien-local-orchestration"
+    assert {rule["Name"] for rule in acl["Rules"]} >= {"aws-common", "rate-limit-per-ip"}

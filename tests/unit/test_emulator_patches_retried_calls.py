@@ -24,10 +24,11 @@ class CountingApp:
 
     def __call__(self, environ, start_response):
         self.calls += 1
-        if self.release is not None:
+        number = self.calls
+        if self.release is not None and number == 1:  # only the first call is held
             self.release.wait(5)
         start_response(self.status, [("Content-Type", "text/xml")])
-        return [f"answer {self.calls}".encode()]
+        return [f"answer {number}".encode()]
 
 
 def call(calls: RetriedCalls, app, *, method="POST", path="/rrset", invocation="id-1", attempt=1):
@@ -69,21 +70,52 @@ def test_an_error_is_not_kept_so_the_retry_runs():
     assert app.calls == 2
 
 
+class WatchedEvent(threading.Event):
+    """An Event that says when someone starts waiting on it."""
+
+    waiting = threading.Event()
+
+    def wait(self, timeout=None):
+        WatchedEvent.waiting.set()
+        return super().wait(timeout)
+
+
+def _in_thread(target):
+    results = []
+    thread = threading.Thread(target=lambda: results.append(target()), daemon=True)
+    thread.start()
+    return thread, results
+
+
 def test_a_retry_that_arrives_while_the_first_attempt_runs_waits_for_its_answer():
+    WatchedEvent.waiting.clear()
     release = threading.Event()
-    calls, app = RetriedCalls(), CountingApp(release=release)
-    answers = []
-    first = threading.Thread(target=lambda: answers.append(call(calls, app)))
-    first.start()
+    calls, app = RetriedCalls(new_event=WatchedEvent), CountingApp(release=release)
+    first, first_answer = _in_thread(lambda: call(calls, app))
     while app.calls == 0:
         threading.Event().wait(0.01)
-    second = threading.Thread(target=lambda: answers.append(call(calls, app, attempt=2)))
-    second.start()
+    second, second_answer = _in_thread(lambda: call(calls, app, attempt=2))
+    assert WatchedEvent.waiting.wait(5), "the retry never waited for the first attempt"
     release.set()
     first.join(5)
     second.join(5)
-    assert answers == [("200 OK", b"answer 1"), ("200 OK", b"answer 1")]
+    assert first_answer == second_answer == [("200 OK", b"answer 1")]
     assert app.calls == 1
+    assert calls.running == 0
+
+
+def test_a_retry_that_waited_too_long_runs_and_the_first_attempt_still_answers():
+    release = threading.Event()
+    calls, app = RetriedCalls(wait_seconds=0.1), CountingApp(release=release)
+    first, first_answer = _in_thread(lambda: call(calls, app))
+    while app.calls == 0:
+        threading.Event().wait(0.01)
+    assert call(calls, app, attempt=2) == ("200 OK", b"answer 2")
+    release.set()
+    first.join(5)
+    assert first_answer == [("200 OK", b"answer 1")]  # not a KeyError turned into a 500
+    assert app.calls == 2
+    assert calls.running == 0
 
 
 def test_only_the_newest_answers_are_kept():
@@ -95,15 +127,31 @@ def test_only_the_newest_answers_are_kept():
 
 
 def test_a_call_that_raises_releases_its_retries():
-    calls = RetriedCalls(wait_seconds=0.1)
+    calls = RetriedCalls(wait_seconds=60)
 
     def broken(environ, start_response):
         raise RuntimeError("moto failed")
 
     with pytest.raises(RuntimeError):
         call(calls, broken)
+    assert calls.running == 0
     app = CountingApp()
-    assert call(calls, app, attempt=2) == ("200 OK", b"answer 1")
+    retry, answer = _in_thread(lambda: call(calls, app, attempt=2))
+    retry.join(5)
+    assert not retry.is_alive(), "the retry waits for a first attempt that ended long ago"
+    assert answer == [("200 OK", b"answer 1")]
+
+
+def test_an_app_that_writes_instead_of_returning_is_answered_whole():
+    calls = RetriedCalls()
+
+    def writer(environ, start_response):
+        write = start_response("200 OK", [])
+        write(b"head ")
+        return [b"tail"]
+
+    assert call(calls, writer) == ("200 OK", b"head tail")
+    assert call(calls, writer, attempt=2) == ("200 OK", b"head tail")
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ earlier run saw the same with Lambda CreateFunction).
 Here the emulator keeps the answers of its recent changing calls (not GET/HEAD/OPTIONS) that
 succeeded, keyed by invocation id, method and path; a later attempt of the same call gets the kept
 answer instead of running again, and one that arrives while its first attempt still runs waits
-for that attempt. Calls without an invocation id, and answers that were errors, run as before.
+for that attempt (up to two minutes, then it runs too). Calls without an invocation id, and
+answers that were errors, run as before.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
 _PATCHED = "_artificien_retried_calls_patched"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# answers kept (the oldest go first); a platform apply makes about 400 changing calls
-KEEP_ANSWERS = 2048
-# an answer larger than this is not kept: every answer a create or change gets is far smaller
-MAX_KEPT_BODY = 1 << 20
+# answers kept (the oldest go first): a platform apply makes about 400 changing calls, and an SDK
+# retries within seconds; with MAX_KEPT_BODY this bounds the kept answers to 64 MiB
+KEEP_ANSWERS = 1024
+# an answer larger than this is not kept: the answers to creates and changes are a few KB
+MAX_KEPT_BODY = 64 << 10
 # how long a retry waits for its first attempt to finish before it runs itself
 WAIT_FOR_FIRST_SECONDS = 120.0
 _ATTEMPT = re.compile(r"(?:^|;)\s*attempt=(\d+)")
@@ -52,12 +54,24 @@ class Answer:
 class RetriedCalls:
     """The kept answers, and the calls whose first attempt is still running."""
 
-    def __init__(self, keep: int = KEEP_ANSWERS, wait_seconds: float = WAIT_FOR_FIRST_SECONDS):
+    def __init__(
+        self,
+        keep: int = KEEP_ANSWERS,
+        wait_seconds: float = WAIT_FOR_FIRST_SECONDS,
+        new_event: Callable[[], threading.Event] = threading.Event,
+    ):
         self._keep = keep
         self._wait_seconds = wait_seconds
+        self._new_event = new_event
         self._lock = threading.Lock()
         self._answers: OrderedDict[tuple[str, str, str], Answer] = OrderedDict()
         self._running: dict[tuple[str, str, str], threading.Event] = {}
+
+    @property
+    def running(self) -> int:
+        """How many calls' first attempts are running (for tests)."""
+        with self._lock:
+            return len(self._running)
 
     def serve(
         self, app: WsgiApp, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -71,11 +85,20 @@ class RetriedCalls:
         key = (invocation, method, f"{path}?{query}")
         attempt = _attempt(environ.get("HTTP_AMZ_SDK_REQUEST", ""))
 
-        kept = self._kept_or_claim(key)
-        if isinstance(kept, threading.Event):  # the first attempt is still running
-            kept.wait(self._wait_seconds)
-            kept = self._kept_or_claim(key)
-        if isinstance(kept, Answer):
+        kept, claimed = self._kept_or_claim(key)
+        while kept is None and claimed is None:  # the first attempt is still running
+            running = self._running_event(key)
+            if running is not None and not running.wait(self._wait_seconds):
+                log.info(
+                    "attempt %d of %s %s: its first attempt still runs after %.0f s; running it",
+                    attempt,
+                    method,
+                    path,
+                    self._wait_seconds,
+                )
+                return app(environ, start_response)
+            kept, claimed = self._kept_or_claim(key)
+        if kept is not None:
             log.info(
                 "attempt %d of %s %s: answered as its first attempt was (%s)",
                 attempt,
@@ -89,38 +112,49 @@ class RetriedCalls:
             log.info(
                 "attempt %d of %s %s: no earlier answer kept, running it", attempt, method, path
             )
-        return self._run(app, key, environ, start_response)
+        return self._run(app, key, claimed, environ, start_response)
 
-    def _kept_or_claim(self, key: tuple[str, str, str]) -> Answer | threading.Event | None:
-        """The kept answer, the running first attempt's event, or None once this call has
-        claimed the key (it then runs, and must release it)."""
+    def _kept_or_claim(
+        self, key: tuple[str, str, str]
+    ) -> tuple[Answer | None, threading.Event | None]:
+        """(the kept answer, None); or (None, an event this call now holds, and must release by
+        setting it once it has run); or (None, None) while another attempt holds the key."""
         with self._lock:
             if key in self._answers:
                 self._answers.move_to_end(key)
-                return self._answers[key]
+                return self._answers[key], None
             if key in self._running:
-                return self._running[key]
-            self._running[key] = threading.Event()
-            return None
+                return None, None
+            event = self._running[key] = self._new_event()
+            return None, event
+
+    def _running_event(self, key: tuple[str, str, str]) -> threading.Event | None:
+        with self._lock:
+            return self._running.get(key)
 
     def _run(
         self,
         app: WsgiApp,
         key: tuple[str, str, str],
+        claimed: threading.Event,
         environ: dict[str, Any],
         start_response: Callable[..., Any],
     ) -> Iterable[bytes]:
         sent: dict[str, Any] = {}
+        written: list[bytes] = []
 
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        def capture(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], None]:
             # the answer is sent once it is whole (below), so a later call replaces an earlier
             sent.update(status=status, headers=list(headers))
+            return written.append  # the WSGI write() of apps that write instead of returning
 
         answer: Answer | None = None
         try:
             chunks = app(environ, capture)
             try:
-                body = b"".join(chunks)
+                body = b"".join([*written, *chunks])
             finally:
                 if hasattr(chunks, "close"):
                     chunks.close()
@@ -131,8 +165,10 @@ class RetriedCalls:
                     self._answers[key] = answer
                     while len(self._answers) > self._keep:
                         self._answers.popitem(last=False)
-                self._running.pop(key).set()
-        start_response(answer.status, answer.headers)
+                if self._running.get(key) is claimed:
+                    del self._running[key]
+            claimed.set()
+        start_response(answer.status, list(answer.headers))
         return [answer.body]
 
 
