@@ -101,10 +101,10 @@ test-static: setup ## the static gates: fmt, validate, docs, terraform test, che
 # The four parts run side by side (--output-sync prints each part's output whole, as it ends).
 # The integration suite and the rehearsal are the long chains: each applies and destroys the
 # platform on its own private emulator, mostly the provider's waiters sleeping between bursts of
-# Terraform's CPU. The static gates and the unit tests are shorter and only need CPU, so make test
-# runs them niced (TEST_NICE): they fill the waits instead of slowing the chains. A retried call to an
-# emulator is answered as its first attempt was (local/patches/retried_calls.py), which starved
-# runs need: side by side, a provider once retried a Route 53 change the emulator had made.
+# Terraform's CPU. The static gates and the unit tests are shorter and only need CPU, so make
+# test runs them niced (TEST_NICE): they fill the waits instead of slowing the chains. A retried
+# call to an emulator is answered as its first attempt was (local/patches/retried_calls.py), which
+# starved runs need: side by side, a provider once retried a Route 53 change the emulator had made.
 TEST_NICE ?=
 TEST_PARTS := test-integration test-rehearse test-static test-unit
 test: ## every check: lint, then the integration suite, rehearsal of prod, static gates and unit tests side by side
