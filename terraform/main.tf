@@ -133,6 +133,7 @@ module "storage" {
 
   name                               = local.name
   account_id                         = data.aws_caller_identity.current.account_id
+  region                             = var.aws_region
   kms_key_arn                        = module.kms.key_arn
   force_destroy                      = local.storage_force_destroy
   noncurrent_version_expiration_days = var.noncurrent_version_expiration_days

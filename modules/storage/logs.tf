@@ -6,7 +6,7 @@
 
 # The region's Elastic Load Balancing account (regions opened before August 2022 deliver as it).
 data "aws_elb_service_account" "this" {
-  region = local.region
+  region = var.region
 }
 
 resource "aws_s3_bucket" "logs" {

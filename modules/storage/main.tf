@@ -3,8 +3,6 @@
 # read/write access, scoped to prefixes; nothing here is public.
 
 locals {
-  region = split(":", var.kms_key_arn)[3]
-
   # The data buckets share one configuration; the logs bucket differs (see logs.tf).
   buckets = {
     sample_data = "${var.name}-sample-data-${var.account_id}"

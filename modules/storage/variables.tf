@@ -18,6 +18,16 @@ variable "account_id" {
   }
 }
 
+variable "region" {
+  description = "AWS region of the platform: whose Elastic Load Balancing account may write the load balancers' access logs."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must look like us-east-1."
+  }
+}
+
 variable "kms_key_arn" {
   description = "The platform's customer-managed KMS key: default encryption of the data buckets."
   type        = string

@@ -9,6 +9,7 @@ mock_provider "aws" {
 variables {
   name        = "artificien-test"
   account_id  = "111122223333"
+  region      = "us-east-1"
   kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   tags        = { project = "artificien", environment = "test" }
 }
@@ -182,7 +183,8 @@ run "rejects_bad_names" {
   variables {
     name       = "Artificien_Test"
     account_id = "12345"
+    region     = "us-east-1a"
   }
 
-  expect_failures = [var.name, var.account_id]
+  expect_failures = [var.name, var.account_id, var.region]
 }
