@@ -170,7 +170,7 @@ def emulator(monkeypatch):
     server.stop()
 
 
-def test_a_route53_change_whose_answer_was_lost_is_not_made_twice(emulator):
+def test_a_route53_change_whose_answer_was_lost_is_not_made_twice(emulator, caplog):
     """The failure seen on CI: the first attempt reaches the emulator, its answer does not reach
     the client, and the SDK sends the same change again."""
     client = boto3.client("route53", endpoint_url=emulator, region_name="us-east-1")
@@ -196,9 +196,15 @@ def test_a_route53_change_whose_answer_was_lost_is_not_made_twice(emulator):
             "ResourceRecords": [{"Value": "10.0.0.1"}],
         },
     }
+    caplog.set_level("INFO", logger="artificien.emulator")
     answer = client.change_resource_record_sets(
         HostedZoneId=zone_id, ChangeBatch={"Changes": [change]}
     )
     assert answer["ResponseMetadata"]["RetryAttempts"] == 1
     records = client.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
     assert [r["Type"] for r in records if "nodes" in r["Name"]] == ["A"]
+    # AND the emulator's log names the retried call
+    assert (
+        f"attempt 2 of POST /2013-04-01/hostedzone/{zone_id}/rrset/ (route53): answered"
+        in caplog.text
+    )

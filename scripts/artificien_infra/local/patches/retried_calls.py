@@ -38,6 +38,8 @@ MAX_KEPT_BODY = 64 << 10
 # how long a retry waits for its first attempt to finish before it runs itself
 WAIT_FOR_FIRST_SECONDS = 120.0
 _ATTEMPT = re.compile(r"(?:^|;)\s*attempt=(\d+)")
+# the service of a signed call: Credential=<key>/<date>/<region>/<service>/aws4_request
+_SERVICE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/")
 
 log = logging.getLogger("artificien.emulator")
 
@@ -84,34 +86,38 @@ class RetriedCalls:
         query = environ.get("QUERY_STRING", "")
         key = (invocation, method, f"{path}?{query}")
         attempt = _attempt(environ.get("HTTP_AMZ_SDK_REQUEST", ""))
+        # names the call in the log: service, and the JSON protocols' operation
+        service = _SERVICE.search(environ.get("HTTP_AUTHORIZATION", ""))
+        call = " ".join(
+            part
+            for part in (service.group(1) if service else "", environ.get("HTTP_X_AMZ_TARGET", ""))
+            if part
+        )
+        label = f"{method} {path} ({call})" if call else f"{method} {path}"
 
         kept, claimed = self._kept_or_claim(key)
         while kept is None and claimed is None:  # the first attempt is still running
             running = self._running_event(key)
             if running is not None and not running.wait(self._wait_seconds):
                 log.info(
-                    "attempt %d of %s %s: its first attempt still runs after %.0f s; running it",
+                    "attempt %d of %s: its first attempt still runs after %.0f s; running it",
                     attempt,
-                    method,
-                    path,
+                    label,
                     self._wait_seconds,
                 )
                 return app(environ, start_response)
             kept, claimed = self._kept_or_claim(key)
         if kept is not None:
             log.info(
-                "attempt %d of %s %s: answered as its first attempt was (%s)",
+                "attempt %d of %s: answered as its first attempt was (%s)",
                 attempt,
-                method,
-                path,
+                label,
                 kept.status,
             )
             start_response(kept.status, list(kept.headers))
             return [kept.body]
         if attempt > 1:
-            log.info(
-                "attempt %d of %s %s: no earlier answer kept, running it", attempt, method, path
-            )
+            log.info("attempt %d of %s: no earlier answer kept, running it", attempt, label)
         return self._run(app, key, claimed, environ, start_response)
 
     def _kept_or_claim(
