@@ -101,18 +101,8 @@ class NodeManagerConfig:
         ):
             raise ConfigError(f"{source}: 'subnet_ids' must be a list of subnet ids")
         values["subnet_ids"] = tuple(values["subnet_ids"])
-        try:
-            values["container_port"] = int(values["container_port"])
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"{source}: 'container_port' is not a number") from exc
-        if not 1 <= values["container_port"] <= 65535:
-            raise ConfigError(f"{source}: 'container_port' must be a port (1-65535)")
-        try:
-            values["database_port"] = int(values["database_port"])
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"{source}: 'database_port' is not a number") from exc
-        if not 1 <= values["database_port"] <= 65535:
-            raise ConfigError(f"{source}: 'database_port' must be a port (1-65535)")
+        for name in ("container_port", "database_port"):
+            values[name] = _port(values[name], name, source)
         if not _HOST.fullmatch(str(values["database_host"])):
             raise ConfigError(f"{source}: 'database_host' must be a host name")
         if not _SECRET_PREFIX.fullmatch(str(values["node_secret_prefix"])):
@@ -144,3 +134,13 @@ class NodeManagerConfig:
         value = asdict(self)
         value["subnet_ids"] = list(self.subnet_ids)
         return value
+
+
+def _port(value: Any, name: str, source: str) -> int:
+    try:
+        port = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{source}: '{name}' is not a number") from exc
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"{source}: '{name}' must be a port (1-65535)")
+    return port
