@@ -144,6 +144,8 @@ module "sample_data" {
   source = "../modules/sample_data"
 
   name                           = local.name
+  account_id                     = data.aws_caller_identity.current.account_id
+  region                         = var.aws_region
   package                        = var.lambda_packages["sample_data"]
   layers                         = [local.powertools_layer_arn]
   kms_key_arn                    = module.kms.key_arn
@@ -194,6 +196,7 @@ module "model_api" {
   source = "../modules/model_api"
 
   name           = local.name
+  region         = var.aws_region
   kms_key_arn    = module.kms.key_arn
   lambda_package = var.lambda_packages["model_api"]
   lambda_layers  = [local.powertools_layer_arn]
@@ -364,6 +367,8 @@ module "node_manager" {
   source = "../modules/node_manager"
 
   name        = local.name
+  account_id  = data.aws_caller_identity.current.account_id
+  region      = var.aws_region
   environment = var.environment
   package     = var.lambda_packages["node_manager"]
   layers      = [local.powertools_layer_arn]

@@ -10,6 +10,7 @@ module "post_confirmation" {
   # Cognito waits at most 5 s for a trigger; the function's client timeouts fit in that.
   timeout            = 5
   memory_size        = 256
+  region             = var.region
   kms_key_arn        = var.kms_key_arn
   log_retention_days = var.log_retention_days
 

@@ -44,9 +44,9 @@ resource "aws_iam_role_policy" "runtime" {
         Condition = {
           StringEquals = {
             "kms:ViaService" = [
-              "lambda.${local.region}.amazonaws.com",
-              "sqs.${local.region}.amazonaws.com",
-              "sns.${local.region}.amazonaws.com",
+              "lambda.${var.region}.amazonaws.com",
+              "sqs.${var.region}.amazonaws.com",
+              "sns.${var.region}.amazonaws.com",
             ]
           }
         }

@@ -1,8 +1,4 @@
 locals {
-  # The region is read from the key's ARN so the module needs no extra input for the
-  # kms:ViaService conditions below.
-  region = split(":", var.kms_key_arn)[3]
-
   create_dead_letter_queue = var.dead_letter_target_arn == null
   dead_letter_target_arn   = local.create_dead_letter_queue ? aws_sqs_queue.dead_letter[0].arn : var.dead_letter_target_arn
   dead_letter_is_topic     = !local.create_dead_letter_queue && startswith(split(":", coalesce(var.dead_letter_target_arn, "arn:aws:sqs"))[2], "sns")

@@ -163,6 +163,16 @@ variable "policy_statements" {
   }
 }
 
+variable "region" {
+  description = "AWS region of the function: the kms:ViaService conditions of its key use."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must look like us-east-1."
+  }
+}
+
 variable "kms_key_arn" {
   description = "The platform's customer-managed KMS key: encrypts the env vars, the log group and the module's DLQ."
   type        = string

@@ -126,6 +126,7 @@ module "function" {
   timeout                        = 10
   environment_variables          = local.environment_variables
   policy_statements              = local.policy_statements
+  region                         = var.region
   kms_key_arn                    = var.kms_key_arn
   log_retention_days             = var.log_retention_days
   reserved_concurrent_executions = var.reserved_concurrent_executions

@@ -3,10 +3,6 @@
 # Trained models stay private in the models bucket; nothing here makes an object public.
 
 locals {
-  # The region is read from the key's ARN, as modules/lambda_function does, so the module needs
-  # no extra input for the kms:ViaService conditions.
-  region = split(":", var.kms_key_arn)[3]
-
   api_name      = "${var.name}-model-api"
   function_name = "${var.name}-model_api"
 
@@ -67,7 +63,7 @@ locals {
       conditions = [{
         test     = "StringEquals"
         variable = "kms:ViaService"
-        values   = ["dynamodb.${local.region}.amazonaws.com", "s3.${local.region}.amazonaws.com"]
+        values   = ["dynamodb.${var.region}.amazonaws.com", "s3.${var.region}.amazonaws.com"]
       }]
     },
   ]
@@ -84,6 +80,7 @@ module "function" {
   timeout                        = 10
   environment_variables          = local.environment_variables
   policy_statements              = local.policy_statements
+  region                         = var.region
   kms_key_arn                    = var.kms_key_arn
   log_retention_days             = var.log_retention_days
   reserved_concurrent_executions = var.reserved_concurrent_executions

@@ -15,6 +15,16 @@ variable "tags" {
   nullable    = false
 }
 
+variable "region" {
+  description = "AWS region of the platform: the kms:ViaService conditions of the function's key use."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must look like us-east-1."
+  }
+}
+
 variable "kms_key_arn" {
   description = "The platform's customer-managed KMS key: encrypts the log groups and the function's environment, and protects the model table and the models bucket the function reads."
   type        = string

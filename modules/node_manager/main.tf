@@ -12,14 +12,11 @@
 locals {
   function_name = "${var.name}-node_manager"
 
-  cluster_arn_parts = split(":", var.cluster.arn)
-  partition         = local.cluster_arn_parts[1]
-  region            = local.cluster_arn_parts[3]
-  account_id        = local.cluster_arn_parts[4]
+  partition = split(":", var.kms_key_arn)[1]
 
   config = {
     environment            = var.environment
-    region                 = local.region
+    region                 = var.region
     cluster_name           = var.cluster.name
     cluster_arn            = var.cluster.arn
     subnet_ids             = var.network.subnet_ids
@@ -46,8 +43,8 @@ locals {
     WAIT_TIMEOUT        = tostring(var.wait_timeout)
   }
 
-  ecs_arn = "arn:${local.partition}:ecs:${local.region}:${local.account_id}"
-  elb_arn = "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account_id}"
+  ecs_arn = "arn:${local.partition}:ecs:${var.region}:${var.account_id}"
+  elb_arn = "arn:${local.partition}:elasticloadbalancing:${var.region}:${var.account_id}"
 
   # Only the nodes' services: the orchestration service (and any other) is out of reach.
   node_services = "${local.ecs_arn}:service/${local.config.cluster_name}/${local.config.service_prefix}*"
@@ -56,7 +53,7 @@ locals {
   node_target_groups    = "${local.elb_arn}:targetgroup/${local.config.target_group_prefix}*/*"
   node_listener_rules   = "${replace(local.config.listener_arn, ":listener/", ":listener-rule/")}/*"
   # Only the node secrets <prefix><slug>-<suffix>, never the shared role's or the master's.
-  node_secrets = "arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:${local.config.node_secret_prefix}*"
+  node_secrets = "arn:${local.partition}:secretsmanager:${var.region}:${var.account_id}:secret:${local.config.node_secret_prefix}*"
 
   # Where the env runs the role function (not on the local emulator): invoke it, and only it.
   role_function_statements = var.database.role_function_arn == null ? [] : [
@@ -84,7 +81,7 @@ locals {
       conditions = [{
         test     = "StringEquals"
         variable = "kms:ViaService"
-        values   = ["dynamodb.${local.region}.amazonaws.com"]
+        values   = ["dynamodb.${var.region}.amazonaws.com"]
       }]
     },
     {
@@ -237,7 +234,7 @@ locals {
       conditions = [{
         test     = "StringEquals"
         variable = "kms:ViaService"
-        values   = ["secretsmanager.${local.region}.amazonaws.com"]
+        values   = ["secretsmanager.${var.region}.amazonaws.com"]
       }]
     },
   ], local.role_function_statements)
@@ -254,6 +251,7 @@ module "function" {
   memory_size                    = var.memory_size
   timeout                        = var.timeout
   environment_variables          = local.environment_variables
+  region                         = var.region
   kms_key_arn                    = var.kms_key_arn
   log_retention_days             = var.log_retention_days
   reserved_concurrent_executions = var.reserved_concurrent_executions

@@ -8,6 +8,26 @@ variable "name" {
   }
 }
 
+variable "account_id" {
+  description = "AWS account of the platform: every ARN pattern of the function's policy."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be 12 digits."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the platform: the function's configuration and every ARN pattern of its policy."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must look like us-east-1."
+  }
+}
+
 variable "environment" {
   description = "Environment the nodes belong to (local, dev, staging, prod): tagged on every node resource, and the manager touches only its own."
   type        = string

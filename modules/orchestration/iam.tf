@@ -1,5 +1,5 @@
 locals {
-  partition = split(":", var.cluster.arn)[1]
+  partition = split(":", var.kms_key_arn)[1]
   ecs_arn   = "arn:${local.partition}:ecs:${var.region}:${var.account_id}"
 
   # Pull permissions only when the image lives in ECR (a public registry needs none).

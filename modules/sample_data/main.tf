@@ -4,13 +4,11 @@
 
 locals {
   partition     = split(":", var.kms_key_arn)[1]
-  region        = split(":", var.kms_key_arn)[3]
-  account_id    = split(":", var.kms_key_arn)[4]
   function_name = "${var.name}-sample_data"
   # Spelled out rather than read from the queue: modules/lambda_function decides at plan time
   # whether to create its own DLQ from whether this ARN is null, which an unknown value breaks.
   failure_queue_name = "${local.function_name}-failures"
-  failure_queue_arn  = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.failure_queue_name}"
+  failure_queue_arn  = "arn:${local.partition}:sqs:${var.region}:${var.account_id}:${local.failure_queue_name}"
   # Everything the function's stream permissions may touch: the dataset table's streams.
   stream_arns = "${split("/stream/", var.dataset_table_stream_arn)[0]}/stream/*"
 
@@ -49,7 +47,7 @@ locals {
       conditions = [{
         test     = "StringEquals"
         variable = "kms:ViaService"
-        values   = ["s3.${local.region}.amazonaws.com", "dynamodb.${local.region}.amazonaws.com"]
+        values   = ["s3.${var.region}.amazonaws.com", "dynamodb.${var.region}.amazonaws.com"]
       }]
     },
   ]
@@ -95,6 +93,7 @@ module "function" {
   memory_size                    = var.memory_size
   timeout                        = var.timeout
   environment_variables          = local.environment_variables
+  region                         = var.region
   kms_key_arn                    = var.kms_key_arn
   log_retention_days             = var.log_retention_days
   reserved_concurrent_executions = var.reserved_concurrent_executions

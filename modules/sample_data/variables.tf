@@ -24,6 +24,26 @@ variable "layers" {
   nullable    = false
 }
 
+variable "account_id" {
+  description = "AWS account of the platform: the failure queue's ARN."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be 12 digits."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the platform: the failure queue's ARN and the kms:ViaService conditions."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must look like us-east-1."
+  }
+}
+
 variable "kms_key_arn" {
   description = "The platform's customer-managed KMS key: encrypts the env vars, logs, failure queue and (through S3) the samples."
   type        = string

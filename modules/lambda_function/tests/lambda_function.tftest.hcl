@@ -18,6 +18,7 @@ mock_provider "aws" {
 }
 
 variables {
+  region        = "us-east-1"
   function_name = "artificien-test-sample_data"
   description   = "Writes sample datasets"
   handler       = "sample_data.handler.handler"

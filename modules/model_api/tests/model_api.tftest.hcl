@@ -37,6 +37,7 @@ mock_provider "aws" {
 }
 
 variables {
+  region      = "us-east-1"
   name        = "artificien-test"
   kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   lambda_package = {

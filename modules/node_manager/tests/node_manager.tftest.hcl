@@ -23,6 +23,8 @@ mock_provider "aws" {
 }
 
 variables {
+  region      = "us-east-1"
+  account_id  = "111122223333"
   name        = "artificien-test"
   environment = "test"
   package = {

@@ -24,7 +24,9 @@ mock_provider "aws" {
 }
 
 variables {
-  name = "artificien-test"
+  region     = "us-east-1"
+  account_id = "111122223333"
+  name       = "artificien-test"
   package = {
     filename         = "build/lambdas/sample_data.zip"
     source_code_hash = "q1w2e3r4t5y6u7i8o9p0q1w2e3r4t5y6u7i8o9p0abc="
