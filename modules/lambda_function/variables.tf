@@ -164,7 +164,7 @@ variable "policy_statements" {
 }
 
 variable "region" {
-  description = "AWS region of the function: the kms:ViaService conditions of its key use."
+  description = "AWS region of the function, for the kms:ViaService conditions on its key."
   type        = string
 
   validation {

@@ -16,7 +16,7 @@ variable "tags" {
 }
 
 variable "region" {
-  description = "AWS region of the platform: the kms:ViaService conditions of the function's key use."
+  description = "AWS region of the platform, for the kms:ViaService conditions on the function's key."
   type        = string
 
   validation {
