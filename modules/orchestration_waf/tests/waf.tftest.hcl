@@ -1,3 +1,5 @@
+# Every run plans: the mocked provider gives its computed values (ARNs) at plan time too
+# (override_during), and a mocked apply of the web ACL's nested schema costs about 9 s of CPU.
 mock_provider "aws" {
   source          = "./tests/mocks"
   override_during = plan
@@ -56,8 +58,6 @@ run "rejects_a_network_load_balancer" {
   expect_failures = [var.load_balancer_arn]
 }
 
-# Every run plans: the mocked provider gives its computed values (ARNs) at plan time too
-# (override_during), and a mocked apply of the web ACL's nested schema costs about 9 s of CPU.
 run "body_rules_only_count_inside_the_managed_groups" {
   command = plan
 

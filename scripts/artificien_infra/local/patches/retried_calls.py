@@ -86,57 +86,46 @@ class RetriedCalls:
         query = environ.get("QUERY_STRING", "")
         key = (invocation, method, f"{path}?{query}")
         attempt = _attempt(environ.get("HTTP_AMZ_SDK_REQUEST", ""))
-        # names the call in the log: service, and the JSON protocols' operation
-        service = _SERVICE.search(environ.get("HTTP_AUTHORIZATION", ""))
-        call = " ".join(
-            part
-            for part in (service.group(1) if service else "", environ.get("HTTP_X_AMZ_TARGET", ""))
-            if part
-        )
-        label = f"{method} {path} ({call})" if call else f"{method} {path}"
 
-        kept, claimed = self._kept_or_claim(key)
-        while kept is None and claimed is None:  # the first attempt is still running
-            running = self._running_event(key)
-            if running is not None and not running.wait(self._wait_seconds):
+        kept, event, ours = self._kept_or_claim(key)
+        while kept is None and not ours:  # the first attempt is still running: wait for it
+            if not event.wait(self._wait_seconds):
                 log.info(
                     "attempt %d of %s: its first attempt still runs after %.0f s; running it",
                     attempt,
-                    label,
+                    _label(environ),
                     self._wait_seconds,
                 )
                 return app(environ, start_response)
-            kept, claimed = self._kept_or_claim(key)
+            kept, event, ours = self._kept_or_claim(key)
         if kept is not None:
             log.info(
                 "attempt %d of %s: answered as its first attempt was (%s)",
                 attempt,
-                label,
+                _label(environ),
                 kept.status,
             )
             start_response(kept.status, list(kept.headers))
             return [kept.body]
         if attempt > 1:
-            log.info("attempt %d of %s: no earlier answer kept, running it", attempt, label)
-        return self._run(app, key, claimed, environ, start_response)
+            log.info(
+                "attempt %d of %s: no earlier answer kept, running it", attempt, _label(environ)
+            )
+        return self._run(app, key, event, environ, start_response)
 
     def _kept_or_claim(
         self, key: tuple[str, str, str]
-    ) -> tuple[Answer | None, threading.Event | None]:
-        """(the kept answer, None); or (None, an event this call now holds, and must release by
-        setting it once it has run); or (None, None) while another attempt holds the key."""
+    ) -> tuple[Answer | None, threading.Event | None, bool]:
+        """(the kept answer, None, False); or (None, the running attempt's event, False): wait on
+        it; or (None, a new event, True): this call now holds the key, runs, and sets the event."""
         with self._lock:
             if key in self._answers:
                 self._answers.move_to_end(key)
-                return self._answers[key], None
+                return self._answers[key], None, False
             if key in self._running:
-                return None, None
+                return None, self._running[key], False
             event = self._running[key] = self._new_event()
-            return None, event
-
-    def _running_event(self, key: tuple[str, str, str]) -> threading.Event | None:
-        with self._lock:
-            return self._running.get(key)
+            return None, event, True
 
     def _run(
         self,
@@ -176,6 +165,16 @@ class RetriedCalls:
             claimed.set()
         start_response(answer.status, list(answer.headers))
         return [answer.body]
+
+
+def _label(environ: dict[str, Any]) -> str:
+    """The call, for the log: method, path, the service that signed it and the JSON protocols'
+    operation (``X-Amz-Target``)."""
+    service = _SERVICE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    parts = [service.group(1)] if service else []
+    parts += [environ["HTTP_X_AMZ_TARGET"]] if environ.get("HTTP_X_AMZ_TARGET") else []
+    call = f"{environ.get('REQUEST_METHOD', '')} {environ.get('PATH_INFO', '')}"
+    return f"{call} ({' '.join(parts)})" if parts else call
 
 
 def _attempt(header: str) -> int:
