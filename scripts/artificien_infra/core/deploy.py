@@ -76,8 +76,9 @@ def injected_variables(ctx: Context, env: str, endpoint_url: str | None) -> dict
     }
 
 
-def init_env(ctx: Context, env: str) -> Terraform:
-    """Initialise the env's working data and select its workspace."""
+def init_env(ctx: Context, env: str, *, create_workspace: bool = False) -> Terraform:
+    """Initialise the env's working data and select its workspace (``create_workspace``: make
+    sure the backend holds it, see :meth:`Terraform.select_workspace`)."""
     tf = terraform_for(ctx, env)
     # a rehearsal keeps the env's state in its emulator, like local's, never in the real bucket
     backend = ctx.paths.backend_hcl(LOCAL if ctx.emulator_url is not None else env)
@@ -85,7 +86,7 @@ def init_env(ctx: Context, env: str) -> Terraform:
         hint = "make local-up" if env == LOCAL else f"artificien-infra bootstrap --env {env}"
         raise ConfigError(f"no backend config for {env} ({backend}): run `{hint}` first")
     tf.init(backend_config=backend)
-    tf.select_workspace(env)
+    tf.select_workspace(env, create=create_workspace)
     return tf
 
 

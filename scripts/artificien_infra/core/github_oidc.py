@@ -191,7 +191,7 @@ def apply_roles(
 def create_workspace(ctx: Context, env: str) -> None:
     """Initialise the platform's root with ``env``'s backend and create its workspace (an empty
     state), so that the plan role, which may not write the state, finds it."""
-    deploy.init_env(ctx, env)
+    deploy.init_env(ctx, env, create_workspace=True)
 
 
 @dataclass(frozen=True)

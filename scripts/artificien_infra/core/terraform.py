@@ -211,8 +211,18 @@ class Terraform:
             digest.update(b"\0")
         return digest.hexdigest()
 
-    def select_workspace(self, name: str) -> None:
-        """Select the workspace, creating it on first use (never the implicit 'default')."""
+    def select_workspace(self, name: str, *, create: bool = False) -> None:
+        """Select the workspace, creating it on first use (never the implicit 'default').
+
+        Terraform keeps the selection in the data directory's ``environment`` file. When that
+        already names this workspace, nothing runs: every wrapper command starts here, and the
+        select cost a second each time to arrive where the last one left off. A plan or an apply
+        of a workspace the backend does not hold yet starts from an empty state and writes it,
+        just as ``-or-create`` would. ``create=True`` runs the select anyway, for a caller that
+        needs the (empty) state to exist in the backend now."""
+        selected = self.data_dir / "environment"
+        if not create and selected.is_file() and selected.read_text().strip() == name:
+            return
         self.run("workspace select", "-or-create=true", name)
 
     def plan(
