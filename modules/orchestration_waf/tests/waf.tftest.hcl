@@ -1,5 +1,7 @@
 # Every run plans: the mocked provider gives its computed values (ARNs) at plan time too
 # (override_during), and a mocked apply of the web ACL's nested schema costs about 9 s of CPU.
+# Each run plans that schema again (about 3.5 s of CPU), so the asserts of one configuration share
+# one run: the WAF on, the WAF off, and the refused network load balancer.
 mock_provider "aws" {
   source          = "./tests/mocks"
   override_during = plan
@@ -7,7 +9,7 @@ mock_provider "aws" {
 
 # The WAF in front of the orchestration load balancer: binary-prone body rules count on the
 # upload routes and block everywhere else; its logs reach their group through a policy of its own.
-# (These runs were modules/orchestration's waf tests and its two WAF runs, with the same asserts.)
+# (These asserts were modules/orchestration's waf tests and its two WAF runs.)
 variables {
   name              = "artificien-dev"
   account_id        = "123456789012"
@@ -19,6 +21,7 @@ variables {
 run "waf_guards_the_load_balancer" {
   command = plan
 
+  # attached to the load balancer, with the managed and rate-limit rules, logging encrypted
   assert {
     condition     = aws_wafv2_web_acl_association.this[0].resource_arn == var.load_balancer_arn && aws_wafv2_web_acl.this[0].scope == "REGIONAL"
     error_message = "the web ACL must be attached to the load balancer"
@@ -33,34 +36,8 @@ run "waf_guards_the_load_balancer" {
     condition     = startswith(aws_cloudwatch_log_group.this[0].name, "aws-waf-logs-") && aws_cloudwatch_log_group.this[0].kms_key_id == var.kms_key_arn
     error_message = "WAF logs to an encrypted aws-waf-logs- group"
   }
-}
 
-run "waf_can_be_turned_off" {
-  command = plan
-
-  variables {
-    enabled = false
-  }
-
-  assert {
-    condition     = length(aws_wafv2_web_acl.this) == 0 && length(aws_wafv2_web_acl_association.this) == 0 && length(aws_cloudwatch_log_group.this) == 0
-    error_message = "no WAF resources when disabled"
-  }
-}
-
-run "rejects_a_network_load_balancer" {
-  command = plan
-
-  variables {
-    load_balancer_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/artificien-dev-orch/0123456789abcdef"
-  }
-
-  expect_failures = [var.load_balancer_arn]
-}
-
-run "body_rules_only_count_inside_the_managed_groups" {
-  command = plan
-
+  # body rules only count inside the managed groups
   assert {
     condition = {
       for o in one([for r in aws_wafv2_web_acl.this[0].rule : r if r.name == "aws-common"]).statement[0].managed_rule_group_statement[0].rule_action_override :
@@ -86,11 +63,8 @@ run "body_rules_only_count_inside_the_managed_groups" {
     }
     error_message = "exactly the known-bad-inputs body rules must be overridden to count"
   }
-}
 
-run "what_they_flag_is_blocked_outside_the_upload_paths" {
-  command = plan
-
+  # what they flag is blocked outside the upload paths
   assert {
     condition     = one([for r in aws_wafv2_web_acl.this[0].rule : r if r.name == "body-rules-outside-uploads"]).priority == 25 && length(one([for r in aws_wafv2_web_acl.this[0].rule : r if r.name == "body-rules-outside-uploads"]).action[0].block) == 1
     error_message = "the re-blocking rule must block, after both managed groups (10, 20) have labelled the request"
@@ -127,11 +101,8 @@ run "what_they_flag_is_blocked_outside_the_upload_paths" {
     condition     = toset([for e in aws_wafv2_regex_pattern_set.upload_paths[0].regular_expression : e.regex_string]) == toset(["^/create$", "^/model_loss$", "^/model_progress$"])
     error_message = "the upload paths must be the orchestration node's upload routes, matched exactly"
   }
-}
 
-run "waf_logs_through_an_explicit_resource_policy" {
-  command = plan
-
+  # its logs go through an explicit resource policy
   assert {
     condition = jsondecode(aws_cloudwatch_log_resource_policy.this[0].policy_document).Statement == [{
       Sid       = "WafLogDelivery"
@@ -153,7 +124,7 @@ run "waf_logs_through_an_explicit_resource_policy" {
   }
 }
 
-run "no_waf_no_pattern_set_and_no_log_policy" {
+run "waf_can_be_turned_off" {
   command = plan
 
   variables {
@@ -161,7 +132,23 @@ run "no_waf_no_pattern_set_and_no_log_policy" {
   }
 
   assert {
+    condition     = length(aws_wafv2_web_acl.this) == 0 && length(aws_wafv2_web_acl_association.this) == 0 && length(aws_cloudwatch_log_group.this) == 0
+    error_message = "no WAF resources when disabled"
+  }
+
+  # without the WAF there is nothing to log or to except
+  assert {
     condition     = length(aws_wafv2_regex_pattern_set.upload_paths) == 0 && length(aws_cloudwatch_log_resource_policy.this) == 0
     error_message = "without the WAF there is nothing to log or to except"
   }
+}
+
+run "rejects_a_network_load_balancer" {
+  command = plan
+
+  variables {
+    load_balancer_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/artificien-dev-orch/0123456789abcdef"
+  }
+
+  expect_failures = [var.load_balancer_arn]
 }
