@@ -1,7 +1,6 @@
 locals {
-  # Only the local env talks to the emulator; a null endpoint means "the real AWS endpoint".
+  # Only the local env (and a rehearsal) talks to the emulator; null means the real AWS.
   emulated = var.aws_endpoint_url != null
-  endpoint = var.aws_endpoint_url
 }
 
 provider "aws" {
@@ -18,33 +17,10 @@ provider "aws" {
   # A few retries ride out a dropped loopback connection without hanging on a missing API.
   max_retries = local.emulated ? 3 : null
 
-  endpoints {
-    acm             = local.endpoint
-    amplify         = local.endpoint
-    apigatewayv2    = local.endpoint
-    cloudwatch      = local.endpoint
-    cloudwatchlogs  = local.endpoint
-    cognitoidentity = local.endpoint
-    cognitoidp      = local.endpoint
-    dynamodb        = local.endpoint
-    ec2             = local.endpoint
-    ecr             = local.endpoint
-    ecs             = local.endpoint
-    elbv2           = local.endpoint
-    events          = local.endpoint
-    iam             = local.endpoint
-    kms             = local.endpoint
-    lambda          = local.endpoint
-    rds             = local.endpoint
-    route53         = local.endpoint
-    s3              = local.endpoint
-    secretsmanager  = local.endpoint
-    sns             = local.endpoint
-    sqs             = local.endpoint
-    ssm             = local.endpoint
-    sts             = local.endpoint
-    wafv2           = local.endpoint
-  }
+  # Where the emulator is, the wrapper tells the provider through the SDK's own AWS_ENDPOINT_URL,
+  # for every service (Terraform.environment in core/terraform.py), not through an endpoints {}
+  # block: the block alone, even holding nulls, cost 2.6 s of CPU in each provider process that
+  # validates this configuration (a plan of the local env: 24.5 s of CPU with it, 17.9 s without).
 
   default_tags {
     tags = local.tags

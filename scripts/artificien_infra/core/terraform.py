@@ -154,6 +154,13 @@ class Terraform:
             env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = LOCAL_REGION
             for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
                 env.pop(var, None)
+        if self.endpoint_url is not None:
+            # Every service of the provider goes to the emulator (terraform/providers.tf has no
+            # endpoints block); a service's own AWS_ENDPOINT_URL_<SERVICE> from the caller's
+            # shell would win over it and send that service elsewhere.
+            for var in [v for v in env if v.startswith("AWS_ENDPOINT_URL_")]:
+                del env[var]
+            env["AWS_ENDPOINT_URL"] = self.endpoint_url
         return env
 
     def run(

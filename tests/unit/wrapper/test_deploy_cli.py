@@ -103,6 +103,27 @@ def test_local_env_gets_the_emulator_endpoint_and_placeholder_credentials(ctx, r
     assert "AWS_PROFILE" not in env
 
 
+def test_terraform_reaches_the_emulator_through_the_sdks_endpoint_variable(
+    ctx, runner, monkeypatch
+):
+    # GIVEN a shell that points one service elsewhere (the provider block has no endpoints {})
+    monkeypatch.setattr(local, "status", lambda c: "http://127.0.0.1:4566")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000")
+    ctx.paths.backend_hcl("local").parent.mkdir(parents=True)
+    ctx.paths.backend_hcl("local").write_text('bucket = "x"\n')
+    # WHEN local is planned THEN every Terraform call sends every service to the emulator
+    assert invoke(ctx, "plan", "--env", "local").exit_code == 2
+    for _, _, env in runner.calls:
+        assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4566"
+        assert not [v for v in env if v.startswith("AWS_ENDPOINT_URL_")]
+
+
+def test_a_real_env_gets_no_emulator_endpoint(ctx, runner, monkeypatch):
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    assert invoke(ctx, "plan", "--env", "dev").exit_code == 2
+    assert all("AWS_ENDPOINT_URL" not in env for _, _, env in runner.calls)
+
+
 def test_apply_without_a_plan_is_refused(ctx, runner):
     result = invoke(ctx, "apply", "--env", "dev", "--yes")
     assert result.exit_code == 1
