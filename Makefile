@@ -93,8 +93,11 @@ lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Two workers, a test file each at a time (module fixtures stay within one worker): on these
+# 2-core machines the suite takes 2m10s instead of 4m12s, and inside make test, where it fills
+# the waits of the emulator chains, it no longer ends alone on one core.
 test-unit: $(STAMP) ## pytest unit tests only
-	$(TEST_NICE) $(BIN)/pytest tests/unit -q
+	$(TEST_NICE) $(BIN)/pytest tests/unit -q -n 2 --dist loadfile
 
 test-integration: $(STAMP) ## terraform apply against a private emulator, then destroy
 	$(BIN)/pytest tests/integration -q
