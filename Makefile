@@ -112,15 +112,18 @@ test-static: setup ## the static gates: fmt, validate, docs, terraform test, che
 # test runs them niced (TEST_NICE): they fill the waits instead of slowing the chains. A retried
 # call to an emulator is answered as its first attempt was (local/patches/retried_calls.py), which
 # starved runs need: side by side, a provider once retried a Route 53 change the emulator had made.
-# Each part starts as soon as what it needs is installed: all but the static gates need only
-# .venv, so they run while checkov's virtualenv is still being installed.
+# The integration suite is the longer chain, so the rehearsal yields to it a little
+# (REHEARSE_NICE). Each part starts as soon as what it needs is installed: all but the static
+# gates need only .venv, so they run while checkov's virtualenv is still being installed.
 TEST_NICE ?=
+REHEARSE_NICE ?=
 TEST_PARTS := test-integration test-rehearse test-static test-unit
 test: ## every check: lint, the integration suite, rehearsal of prod, static gates and unit tests side by side
-	@$(MAKE) --no-print-directory -j --output-sync=target TEST_NICE='nice -n 10' lint $(TEST_PARTS)
+	@$(MAKE) --no-print-directory -j --output-sync=target TEST_NICE='nice -n 10' \
+	  REHEARSE_NICE='nice -n 5' lint $(TEST_PARTS)
 
 test-rehearse: $(STAMP) ## the rehearsal of prod (part of make test)
-	$(CLI) rehearse --env prod
+	$(REHEARSE_NICE) $(CLI) rehearse --env prod
 
 bench: $(STAMP) ## benchmarks (figures, not pass/fail)
 	$(BIN)/python -m benchmarks
