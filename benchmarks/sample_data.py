@@ -3,6 +3,8 @@
 - rows/s at 1M rows of a 10-column mixed item (integers, decimals, strings, booleans), for the
   project's generator and for a straightforward per-row generator (``random.randint``/``uniform``/
   ``choice`` per value, ``csv.writer`` per row), measured in the same run;
+- the time to generate the item's default sample (``DEFAULT_SAMPLE_ROWS``, what the function
+  writes for an app that names no device count);
 - peak resident memory of a process that generates 1M and 5M rows into a discarding sink, each in
   its own subprocess (``resource.getrusage``), next to the same process generating 0 rows.
 
@@ -160,6 +162,12 @@ def main() -> None:
         "1.0x",
     )
     console.print(speed)
+
+    default_rows = import_lambda_module("sample_data.config").DEFAULT_SAMPLE_ROWS
+    default_rate, _ = _rows_per_second(project_csv, default_rows)
+    console.print(
+        f"default sample ({default_rows:,} rows): {1e3 * default_rows / default_rate:.1f} ms"
+    )
 
     memory = Table(title="peak memory (own process, RSS)")
     memory.add_column("rows", justify="right")

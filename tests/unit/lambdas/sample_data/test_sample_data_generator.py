@@ -20,7 +20,11 @@ bound = st.one_of(
         min_value=-(10**6), max_value=10**6, places=3, allow_nan=False, allow_infinity=False
     ).map(str),
 )
-numeric_attribute = st.tuples(st.just("N"), bound, bound)
+# columns of at most 101 values: a sample of 100 rows or more draws them from a preformatted table
+small_bound = st.one_of(
+    st.integers(min_value=-50, max_value=50).map(str),
+    st.decimals(min_value=-5, max_value=5, places=1).map(str),
+)
 other_attribute = st.sampled_from([("S", None, None), ("B", None, None)])
 names = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12
@@ -28,7 +32,8 @@ names = st.text(
 
 
 @st.composite
-def items(draw):
+def items(draw, bounds=bound):
+    numeric_attribute = st.tuples(st.just("N"), bounds, bounds)
     attributes = draw(
         st.lists(st.one_of(numeric_attribute, other_attribute), min_size=1, max_size=8)
     )
@@ -82,6 +87,21 @@ def test_bytes_depend_on_the_item_not_on_the_chunking(item, rows, chunk):
     spec = parse_item(item)
     default = b"".join(generator.generate_csv(spec, rows))
     assert b"".join(generator.generate_csv(spec, rows, chunk_rows=chunk)) == default
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    item=items(bounds=small_bound),
+    # a multiple of 4 rows: a boolean column takes its values 4 to a 32-bit word of its RNG
+    short=st.integers(min_value=0, max_value=25).map(lambda n: 4 * n),
+    extra=st.integers(min_value=100, max_value=300),
+)
+def test_a_shorter_sample_is_the_start_of_a_longer_one(item, short, extra):
+    # A long sample draws a small column's values from its preformatted table, a short one
+    # formats each value as it is drawn: the same strings from the same draws, so the same rows.
+    spec = parse_item(item)
+    longer = _parse(b"".join(generator.generate_csv(spec, short + extra)))
+    assert _parse(b"".join(generator.generate_csv(spec, short))) == longer[: short + 1]
 
 
 def test_same_item_same_bytes_other_seed_other_bytes():
