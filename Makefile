@@ -40,9 +40,10 @@ $(STAMP): pyproject.toml $(UV)
 	$(UV) pip install --quiet --python $(BIN)/python -e '.[local,dev]'
 	@touch $@
 
-# checkov pins old releases of boto3 and packaging, so it lives in its own virtualenv
+# checkov pins old releases of boto3 and packaging, so it lives in its own virtualenv; uv makes
+# it (no pip in it, which nothing needs there), in 0.3 s instead of venv's 5 s of seeding pip
 $(CHECKOV_VENV)/bin/checkov: $(UV)
-	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	@test -x $(CHECKOV_VENV)/bin/python || $(UV) venv --quiet --python $(PYTHON) $(CHECKOV_VENV)
 	$(UV) pip install --quiet --python $(CHECKOV_VENV)/bin/python 'checkov==$(CHECKOV_VERSION)'
 
 setup: $(STAMP) $(CHECKOV_VENV)/bin/checkov ## create .venv (project + dev tools) and the checkov tool env
