@@ -215,7 +215,11 @@ def test_a_state_from_the_old_layout_plans_only_moves(deployed, tmp_path):
         "TF_INPUT": "0",
         "CHECKPOINT_DISABLE": "1",
     }
-    env.pop("AWS_PROFILE", None)
+    # the emulator for every service, as the wrapper sets it (terraform/providers.tf)
+    for var in [v for v in env if v.startswith("AWS_ENDPOINT_URL_")]:
+        del env[var]
+    for var in ("AWS_PROFILE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
+        env.pop(var, None)
     if (build / "terraformrc").is_file():  # the provider mirror, as the wrapper configured it
         env["TF_CLI_CONFIG_FILE"] = str(build / "terraformrc")
 

@@ -140,6 +140,9 @@ class Terraform:
             }
         )
         env.setdefault("GOGC", GO_GC_PERCENT)
+        # The workspace is the one the wrapper selects (select_workspace); a TF_WORKSPACE from the
+        # caller's shell would override it without a word.
+        env.pop("TF_WORKSPACE", None)
         env.update(self.extra_env)
         rc = cli_config_text(self.ctx.settings.provider_mirror)
         if rc is not None:
@@ -156,10 +159,12 @@ class Terraform:
                 env.pop(var, None)
         if self.endpoint_url is not None:
             # Every service of the provider goes to the emulator (terraform/providers.tf has no
-            # endpoints block); a service's own AWS_ENDPOINT_URL_<SERVICE> from the caller's
-            # shell would win over it and send that service elsewhere.
+            # endpoints block). From the caller's shell, a service's own AWS_ENDPOINT_URL_<SERVICE>
+            # would win over it and send that service elsewhere, and
+            # AWS_IGNORE_CONFIGURED_ENDPOINT_URLS would send every service to AWS.
             for var in [v for v in env if v.startswith("AWS_ENDPOINT_URL_")]:
                 del env[var]
+            env.pop("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", None)
             env["AWS_ENDPOINT_URL"] = self.endpoint_url
         return env
 

@@ -109,6 +109,7 @@ def test_terraform_reaches_the_emulator_through_the_sdks_endpoint_variable(
     # GIVEN a shell that points one service elsewhere (the provider block has no endpoints {})
     monkeypatch.setattr(local, "status", lambda c: "http://127.0.0.1:4566")
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000")
+    monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
     ctx.paths.backend_hcl("local").parent.mkdir(parents=True)
     ctx.paths.backend_hcl("local").write_text('bucket = "x"\n')
     # WHEN local is planned THEN every Terraform call sends every service to the emulator
@@ -116,6 +117,15 @@ def test_terraform_reaches_the_emulator_through_the_sdks_endpoint_variable(
     for _, _, env in runner.calls:
         assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4566"
         assert not [v for v in env if v.startswith("AWS_ENDPOINT_URL_")]
+        assert "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS" not in env
+
+
+def test_a_workspace_set_in_the_shell_never_reaches_terraform(ctx, runner, monkeypatch):
+    # the env's workspace is the wrapper's to select: TF_WORKSPACE would override it silently
+    monkeypatch.setenv("TF_WORKSPACE", "prod")
+    assert invoke(ctx, "plan", "--env", "dev").exit_code == 2
+    assert all("TF_WORKSPACE" not in env for _, _, env in runner.calls)
+    assert runner.args_of("workspace select")[-1] == "dev"
 
 
 def test_a_real_env_gets_no_emulator_endpoint(ctx, runner, monkeypatch):
