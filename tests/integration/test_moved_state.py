@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from artificien_infra.core.terraform import point_at_emulator
+
 pytestmark = pytest.mark.integration
 
 # New address -> the address the same resource had in the old layout.
@@ -215,11 +217,8 @@ def test_a_state_from_the_old_layout_plans_only_moves(deployed, tmp_path):
         "TF_INPUT": "0",
         "CHECKPOINT_DISABLE": "1",
     }
-    # the emulator for every service, as the wrapper sets it (terraform/providers.tf)
-    for var in [v for v in env if v.startswith("AWS_ENDPOINT_URL_")]:
-        del env[var]
-    for var in ("AWS_PROFILE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
-        env.pop(var, None)
+    env.pop("AWS_PROFILE", None)
+    point_at_emulator(env, deployed.endpoint_url)  # every service, as the wrapper does
     if (build / "terraformrc").is_file():  # the provider mirror, as the wrapper configured it
         env["TF_CLI_CONFIG_FILE"] = str(build / "terraformrc")
 

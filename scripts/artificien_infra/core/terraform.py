@@ -106,6 +106,17 @@ def cli_config_text(mirror: Path | None) -> str | None:
     )
 
 
+def point_at_emulator(env: dict[str, str], endpoint_url: str) -> None:
+    """Send every service of a Terraform run with ``env`` to the emulator at ``endpoint_url``
+    (terraform/providers.tf has no endpoints block: the provider reads the SDK's settings). From
+    the caller's shell, a service's own AWS_ENDPOINT_URL_<SERVICE> would win over it and send that
+    service elsewhere, and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS would send every service to AWS."""
+    for var in [v for v in env if v.startswith("AWS_ENDPOINT_URL_")]:
+        del env[var]
+    env.pop("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", None)
+    env["AWS_ENDPOINT_URL"] = endpoint_url
+
+
 # In a data directory: the digest of the inputs of its last successful ``init`` (Terraform.init).
 INIT_MARKER = "artificien-init.sha256"
 
@@ -158,14 +169,7 @@ class Terraform:
             for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
                 env.pop(var, None)
         if self.endpoint_url is not None:
-            # Every service of the provider goes to the emulator (terraform/providers.tf has no
-            # endpoints block). From the caller's shell, a service's own AWS_ENDPOINT_URL_<SERVICE>
-            # would win over it and send that service elsewhere, and
-            # AWS_IGNORE_CONFIGURED_ENDPOINT_URLS would send every service to AWS.
-            for var in [v for v in env if v.startswith("AWS_ENDPOINT_URL_")]:
-                del env[var]
-            env.pop("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", None)
-            env["AWS_ENDPOINT_URL"] = self.endpoint_url
+            point_at_emulator(env, self.endpoint_url)
         return env
 
     def run(
